@@ -1,0 +1,3 @@
+export * from './errors.js';
+export * from './operations.js';
+export * from './request-id.js';

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** `GET /health`: liveness plus database reachability, for load balancers and uptime checks. */
+export const healthResponseSchema = z.object({
+  status: z.enum(['ok', 'degraded']),
+  database: z.enum(['connected', 'disconnected']),
+  uptime_seconds: z.number().int().nonnegative(),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+const responseTimeSchema = z.object({
+  avg: z.number().nonnegative(),
+  p50: z.number().nonnegative(),
+  p95: z.number().nonnegative(),
+  p99: z.number().nonnegative(),
+});
+
+/** `GET /metrics`: request counters and response times since start. Never configuration. */
+export const metricsResponseSchema = z.object({
+  total_requests: z.number().int().nonnegative(),
+  /** Requests answered with a 5xx status: failures on the server's side. */
+  error_count: z.number().int().nonnegative(),
+  /** Requests answered with a 4xx status: rejected input, missing routes, rate limits. */
+  client_error_count: z.number().int().nonnegative(),
+  /** error_count / total_requests, 0 when there were no requests. */
+  error_rate: z.number().min(0).max(1),
+  /** Over the most recent requests (a bounded window), in milliseconds. */
+  response_time_ms: responseTimeSchema,
+  uptime_seconds: z.number().int().nonnegative(),
+});
+export type MetricsResponse = z.infer<typeof metricsResponseSchema>;

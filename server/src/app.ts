@@ -1,0 +1,69 @@
+import cors from '@fastify/cors';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { DestinationStream } from 'pino';
+import { REQUEST_ID_HEADER } from '@docent/protocol';
+import type { Config } from './config.js';
+import { openDatabase, type Database } from './db/database.js';
+import { applyMigrations } from './db/migrate.js';
+import { registerErrorHandlers } from './http/error-handler.js';
+import { registerOpenApi } from './http/openapi.js';
+import { operationsRoutes } from './http/operations-routes.js';
+import { registerRequestContext, requestIdFor } from './http/request-context.js';
+import { requestLogController } from './http/request-logging.js';
+import { createLogger } from './observability/logger.js';
+import { RequestMetrics } from './observability/metrics.js';
+
+export const DOCENT_VERSION = '0.1.0';
+
+/** Request bodies larger than this are refused with 413 before they are parsed. */
+const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface BuildAppOptions {
+  /** Where logs go; stdout by default. Tests pass a stream to read what was logged. */
+  logDestination?: DestinationStream;
+}
+
+export type DocentApp = FastifyInstance & { database: Database };
+
+/**
+ * Builds the whole server for a configuration: opens the database (embedded or PostgreSQL),
+ * applies pending migrations, and registers every route. Does not listen; `main.ts` does.
+ */
+export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<DocentApp> {
+  const logger = createLogger(config.logLevel, options.logDestination);
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: logger });
+  try {
+    const migrations = await applyMigrations(database.db);
+    logger.info({ database: database.kind, location: database.location, ...migrations }, 'database ready');
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+
+  const metrics = new RequestMetrics();
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+    logController: requestLogController(),
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: false,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorate('database', database);
+  app.addHook('onClose', async () => database.close());
+
+  registerRequestContext(app, metrics);
+  registerErrorHandlers(app);
+  await app.register(cors, {
+    origin: config.corsOrigins,
+    credentials: true,
+    exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
+  });
+  await registerOpenApi(app, DOCENT_VERSION);
+  await app.register(operationsRoutes, { database, metrics });
+  return app as unknown as DocentApp;
+}

@@ -1,0 +1,174 @@
+/**
+ * The only module that reads `process.env`. Everything configurable is parsed and validated here,
+ * once, at startup; the rest of the server receives a typed `Config` and never looks at the
+ * environment. A bad value stops the server with one line naming the variable.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The placeholder from the original design's examples; never acceptable in production. */
+export const DEFAULT_DEV_SECRET = 'dev-secret-key-change-in-production';
+const MIN_SECRET_BYTES = 32;
+const SECRET_FILE_NAME = 'secret-key';
+const DEV_CORS_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://localhost:8000', 'http://127.0.0.1:8000'];
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+const booleanFlag = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const normalised = value?.trim().toLowerCase() ?? '';
+    if (['', 'false', '0', 'no', 'off'].includes(normalised)) return false;
+    if (['true', '1', 'yes', 'on'].includes(normalised)) return true;
+    ctx.addIssue({ code: 'custom', message: 'must be true or false' });
+    return z.NEVER;
+  });
+
+function urlWithScheme(schemes: string[]) {
+  return optionalString.refine(
+    (value) => value === undefined || (URL.canParse(value) && schemes.includes(new URL(value).protocol)),
+    { message: `must be a URL starting with ${schemes.map((s) => `${s}//`).join(' or ')}` },
+  );
+}
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+  HOST: optionalString,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: urlWithScheme(['postgres:', 'postgresql:']),
+  REDIS_URL: urlWithScheme(['redis:', 'rediss:']),
+  QDRANT_URL: urlWithScheme(['http:', 'https:']),
+  QDRANT_API_KEY: optionalString,
+  QDRANT_COLLECTION: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,255}$/, 'must be letters, digits, _ or -')
+    .default('physical_ai_course'),
+  SECRET_KEY: optionalString,
+  INTEGRATION_TEST_MODE: booleanFlag,
+  CORS_ORIGINS: optionalString,
+});
+
+export type NodeEnv = z.infer<typeof envSchema>['NODE_ENV'];
+export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
+
+export interface Config {
+  nodeEnv: NodeEnv;
+  isProduction: boolean;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  /** Absolute path; holds the embedded database and the generated development secret. */
+  dataDir: string;
+  /** Unset → the embedded PGlite database in `dataDir`. */
+  databaseUrl: string | undefined;
+  redisUrl: string | undefined;
+  qdrant: { url: string | undefined; apiKey: string | undefined; collection: string };
+  secretKey: string;
+  /** Where the secret came from; `generated`/`data-dir` only ever happen outside production. */
+  secretKeySource: 'env' | 'generated' | 'data-dir';
+  integrationTestMode: boolean;
+  corsOrigins: string[];
+}
+
+/** Parses and validates the environment. Throws `ConfigError` naming the first bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(String(issue?.path[0] ?? 'environment'), issue?.message ?? 'is invalid');
+  }
+  const vars = parsed.data;
+  const isProduction = vars.NODE_ENV === 'production';
+  const dataDir = resolve(vars.DATA_DIR);
+
+  if (isProduction && vars.INTEGRATION_TEST_MODE) {
+    throw new ConfigError('INTEGRATION_TEST_MODE', 'must not be true in production (it disables safety checks meant only for tests)');
+  }
+  const corsOrigins = parseCorsOrigins(vars.CORS_ORIGINS, isProduction);
+  const secret = isProduction ? requireProductionSecret(vars.SECRET_KEY) : devSecret(vars.SECRET_KEY, dataDir);
+
+  return {
+    nodeEnv: vars.NODE_ENV,
+    isProduction,
+    host: vars.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
+    port: vars.PORT,
+    logLevel: vars.LOG_LEVEL,
+    dataDir,
+    databaseUrl: vars.DATABASE_URL,
+    redisUrl: vars.REDIS_URL,
+    qdrant: { url: vars.QDRANT_URL, apiKey: vars.QDRANT_API_KEY, collection: vars.QDRANT_COLLECTION },
+    secretKey: secret.key,
+    secretKeySource: secret.source,
+    integrationTestMode: vars.INTEGRATION_TEST_MODE,
+    corsOrigins,
+  };
+}
+
+function parseCorsOrigins(raw: string | undefined, isProduction: boolean): string[] {
+  if (raw === undefined) {
+    if (isProduction) {
+      throw new ConfigError('CORS_ORIGINS', 'must be set in production: a comma-separated list of the sites that embed Docent, e.g. https://course.example.com');
+    }
+    return DEV_CORS_ORIGINS;
+  }
+  const origins = raw.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin.replace(/\/$/, '')) {
+      throw new ConfigError('CORS_ORIGINS', `contains "${origin}", which is not an origin like https://course.example.com (scheme, host and optional port, no path)`);
+    }
+  }
+  if (isProduction && origins.length === 0) {
+    throw new ConfigError('CORS_ORIGINS', 'must list at least one origin in production');
+  }
+  return origins.map((origin) => new URL(origin).origin);
+}
+
+function requireProductionSecret(secret: string | undefined): { key: string; source: 'env' } {
+  if (secret === undefined) {
+    throw new ConfigError('SECRET_KEY', 'must be set in production (generate one with: openssl rand -hex 32)');
+  }
+  if (secret === DEFAULT_DEV_SECRET) {
+    throw new ConfigError('SECRET_KEY', `must not be the placeholder "${DEFAULT_DEV_SECRET}" in production (generate one with: openssl rand -hex 32)`);
+  }
+  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
+    throw new ConfigError('SECRET_KEY', `must be at least ${MIN_SECRET_BYTES} bytes long in production (generate one with: openssl rand -hex 32)`);
+  }
+  return { key: secret, source: 'env' };
+}
+
+/**
+ * Outside production a missing key is replaced by a random one kept in the data directory, so
+ * sessions survive restarts on a laptop without anyone having to invent a secret.
+ */
+function devSecret(secret: string | undefined, dataDir: string): { key: string; source: Config['secretKeySource'] } {
+  if (secret !== undefined) return { key: secret, source: 'env' };
+  const file = join(dataDir, SECRET_FILE_NAME);
+  try {
+    const stored = readFileSync(file, 'utf8').trim();
+    if (stored.length >= MIN_SECRET_BYTES) return { key: stored, source: 'data-dir' };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  const generated = randomBytes(MIN_SECRET_BYTES).toString('hex');
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(file, `${generated}\n`, { mode: 0o600 });
+  return { key: generated, source: 'generated' };
+}

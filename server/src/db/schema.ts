@@ -1,0 +1,117 @@
+/**
+ * The one database schema, for the embedded PGlite database and PostgreSQL alike. Migrations in
+ * `server/drizzle/` are generated from this file (`npm run db:generate`) and applied at startup.
+ * `users` and `sessions` follow better-auth's core model so the Accounts work can adopt them.
+ */
+import { sql } from 'drizzle-orm';
+import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable('users', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  email: text('email').notNull().unique(),
+  emailVerified: boolean('email_verified').notNull().default(false),
+  image: text('image'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    token: text('token').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    ipAddress: text('ip_address'),
+    userAgent: text('user_agent'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('sessions_user_id_idx').on(table.userId)],
+);
+
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    /** SHA-256 of the token; the token itself is shown once at creation and never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** The first characters of the token, so operators can tell tokens apart in a list. */
+    tokenPrefix: text('token_prefix').notNull(),
+    scopes: text('scopes').array().notNull().default(sql`'{}'::text[]`),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (table) => [index('api_tokens_user_id_idx').on(table.userId)],
+);
+
+export const threads = pgTable(
+  'threads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Set for signed-in readers. */
+    userId: text('user_id').references(() => users.id, { onDelete: 'cascade' }),
+    /** Set for anonymous visitors (from their signed cookie) until they sign in. */
+    anonymousId: text('anonymous_id'),
+    title: text('title'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('threads_user_id_updated_idx').on(table.userId, table.updatedAt),
+    index('threads_anonymous_id_updated_idx').on(table.anonymousId, table.updatedAt),
+  ],
+);
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: ['user', 'assistant'] }).notNull(),
+    content: text('content').notNull(),
+    /** `complete`, or why an assistant reply ended early. */
+    status: text('status', { enum: ['complete', 'streaming', 'interrupted', 'failed'] })
+      .notNull()
+      .default('complete'),
+    /** The reader's selected text and page, for questions about a selection. */
+    context: jsonb('context'),
+    /** Cited sources with their retrieval scores. */
+    sources: jsonb('sources'),
+    usage: jsonb('usage'),
+    generator: text('generator'),
+    totalTokens: integer('total_tokens'),
+    createdAt: createdAt(),
+  },
+  (table) => [index('messages_thread_id_created_idx').on(table.threadId, table.createdAt)],
+);
+
+export const feedback = pgTable(
+  'feedback',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    messageId: uuid('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    rating: text('rating', { enum: ['up', 'down'] }).notNull(),
+    comment: text('comment'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  /** One rating per answer; rating again replaces it. */
+  (table) => [uniqueIndex('feedback_message_id_idx').on(table.messageId)],
+);
+
+export const schema = { users, sessions, apiTokens, threads, messages, feedback };

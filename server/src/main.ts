@@ -1,0 +1,78 @@
+/**
+ * Starts Docent: reads the configuration, builds the app, listens, and shuts down gracefully on
+ * SIGTERM/SIGINT (stop accepting, let in-flight requests finish, close the database).
+ */
+import { buildApp, DOCENT_VERSION } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { DataDirLockedError } from './db/pglite-lock.js';
+import { createLogger } from './observability/logger.js';
+
+/** After this long, a shutdown that is still waiting for requests gives up and exits. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function start(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) exitWith(`Configuration error: ${error.message}`);
+    throw error;
+  }
+
+  const bootLog = createLogger(config.logLevel);
+  if (config.secretKeySource !== 'env') {
+    bootLog.warn(
+      { data_dir: config.dataDir },
+      config.secretKeySource === 'generated'
+        ? 'SECRET_KEY is not set: generated a random development secret and saved it in DATA_DIR. Set SECRET_KEY in production.'
+        : 'SECRET_KEY is not set: using the development secret saved in DATA_DIR. Set SECRET_KEY in production.',
+    );
+  }
+
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp(config);
+  } catch (error) {
+    if (error instanceof DataDirLockedError) exitWith(`Cannot start: ${error.message}`);
+    bootLog.fatal({ err: error }, 'could not start');
+    process.exit(1);
+  }
+
+  let shuttingDown = false;
+  const shutDown = (signal: NodeJS.Signals) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    const forceExit = setTimeout(() => {
+      app.log.error('shutdown took too long; exiting with requests still open');
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    forceExit.unref();
+    app.close().then(
+      () => {
+        app.log.info('shutdown complete');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        app.log.error({ err: error }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutDown);
+  process.on('SIGINT', shutDown);
+
+  const address = await app.listen({ host: config.host, port: config.port });
+  app.log.info(
+    { address, version: DOCENT_VERSION, env: config.nodeEnv, database: app.database.kind },
+    `Docent is listening on ${address} (health: ${address}/health, API docs: ${address}/docs)`,
+  );
+}
+
+/** Startup refusals are one plain line on stderr, so they read well in any deploy log. */
+function exitWith(line: string): never {
+  process.stderr.write(`${line}\n`);
+  process.exit(1);
+}
+
+await start();

@@ -1,0 +1,47 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import pino, { type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import type { LogLevel } from '../config.js';
+import { redactDeep, redactString } from './redact.js';
+
+/** The log field that carries the request ID on every line logged during a request. */
+export const REQUEST_ID_LOG_FIELD = 'request_id';
+
+/**
+ * pino options shared by the server's own logger and Fastify's request loggers. Redaction is
+ * configured here and nowhere else: every object is walked by `formatters.log`, every message
+ * string by `hooks.logMethod`, and each serializer redacts what it emits.
+ */
+export function loggerOptions(level: LogLevel): LoggerOptions {
+  return {
+    level,
+    base: { service: 'docent' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    messageKey: 'msg',
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => redactDeep(object) as Record<string, unknown>,
+    },
+    hooks: {
+      logMethod(args, method) {
+        const redacted = args.map((arg) => (typeof arg === 'string' ? redactString(arg) : arg)) as Parameters<typeof method>;
+        method.apply(this, redacted);
+      },
+    },
+    serializers: {
+      req: (request: FastifyRequest) =>
+        redactDeep({
+          method: request.method,
+          url: request.url,
+          remote_address: request.ip,
+          headers: request.headers,
+        }),
+      res: (reply: FastifyReply) => ({ status_code: reply.statusCode }),
+      // Spread: pino's serialized error has its own prototype, which redactDeep would not walk.
+      err: (error: Error) => redactDeep({ ...pino.stdSerializers.err(error) }),
+    },
+  };
+}
+
+export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
+  return destination ? pino(loggerOptions(level), destination) : pino(loggerOptions(level));
+}

@@ -1,0 +1,51 @@
+/**
+ * Redaction applied to every log event, wherever in the event a secret hides: values of fields
+ * whose names look secret, and passwords inside connection URLs (postgres://user:PASSWORD@host).
+ */
+export const REDACTED = '[REDACTED]';
+
+/** Field names whose values are never logged. Matched case-insensitively against the whole name. */
+const SECRET_FIELD_NAME =
+  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|.*password.*|.*passwd.*|.*secret.*|.*token.*|.*credential.*|private[-_]?key)$/i;
+
+/** `scheme://user:password@` → keeps the user, hides the password. */
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi;
+/** Secrets passed in query strings (`?token=...`, `&api_key=...`). */
+const SECRET_QUERY_PARAM = /([?&](?:[^=&\s]*(?:token|secret|password|api[-_]?key|apikey)[^=&\s]*)=)[^&\s#]*/gi;
+
+const MAX_DEPTH = 8;
+
+export function redactString(value: string): string {
+  return value.replace(URL_CREDENTIALS, `$1:${REDACTED}@`).replace(SECRET_QUERY_PARAM, `$1${REDACTED}`);
+}
+
+export function isSecretFieldName(name: string): boolean {
+  return SECRET_FIELD_NAME.test(name);
+}
+
+/** Numbers and booleans under a secret-looking name (`total_tokens: 12`) are counts, not secrets. */
+function mayHoldSecret(value: unknown): boolean {
+  return typeof value === 'string' || (typeof value === 'object' && value !== null);
+}
+
+function isPlainObject(value: object): value is Record<string, unknown> {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/**
+ * Returns a copy of `value` with secrets replaced; leaves the input untouched. Only plain objects
+ * and arrays are walked: class instances (requests, errors) go through their own serializers,
+ * which redact what they emit.
+ */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactString(value);
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1));
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = isSecretFieldName(key) && mayHoldSecret(item) ? REDACTED : redactDeep(item, depth + 1);
+  }
+  return copy;
+}

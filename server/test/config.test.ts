@@ -1,0 +1,103 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_DEV_SECRET, loadConfig } from '../src/config.js';
+import { temporaryDirectory } from './helpers/app.js';
+import { spawnServer } from './helpers/process.js';
+
+const STRONG_SECRET = 'a'.repeat(64);
+const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: STRONG_SECRET, CORS_ORIGINS: 'https://course.example.com' };
+const dataDir = temporaryDirectory();
+afterAll(() => dataDir.remove());
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig({ DATA_DIR: dataDir.path, ...env });
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('starts from documented defaults', () => {
+    const config = loadConfig({ DATA_DIR: dataDir.path });
+    expect(config).toMatchObject({
+      nodeEnv: 'development',
+      port: 8000,
+      host: '127.0.0.1',
+      databaseUrl: undefined,
+      qdrant: { url: undefined, collection: 'physical_ai_course' },
+      integrationTestMode: false,
+    });
+    expect(config.dataDir).toBe(dataDir.path);
+  });
+
+  it('generates a development secret once and keeps it in DATA_DIR', () => {
+    const directory = temporaryDirectory();
+    const first = loadConfig({ DATA_DIR: directory.path });
+    const second = loadConfig({ DATA_DIR: directory.path });
+    expect(first.secretKeySource).toBe('generated');
+    expect(second.secretKeySource).toBe('data-dir');
+    expect(second.secretKey).toBe(first.secretKey);
+    expect(first.secretKey).toHaveLength(64);
+    expect(readFileSync(join(directory.path, 'secret-key'), 'utf8').trim()).toBe(first.secretKey);
+    directory.remove();
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig({ DATA_DIR: dataDir.path, ...PRODUCTION, CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443/' });
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com:8443']);
+    expect(config.secretKeySource).toBe('env');
+  });
+
+  it.each([
+    [{ ...PRODUCTION, SECRET_KEY: '' }, 'SECRET_KEY', /must be set/],
+    [{ ...PRODUCTION, SECRET_KEY: DEFAULT_DEV_SECRET }, 'SECRET_KEY', /placeholder/],
+    [{ ...PRODUCTION, SECRET_KEY: 'short-secret' }, 'SECRET_KEY', /at least 32 bytes/],
+    [{ ...PRODUCTION, INTEGRATION_TEST_MODE: 'true' }, 'INTEGRATION_TEST_MODE', /must not be true/],
+    [{ ...PRODUCTION, CORS_ORIGINS: '' }, 'CORS_ORIGINS', /must be set/],
+    [{ ...PRODUCTION, CORS_ORIGINS: ' , ' }, 'CORS_ORIGINS', /at least one origin/],
+  ])('refuses production with a bad %#: %s', (env, variable, problem) => {
+    const error = configError(env);
+    expect(error.variable).toBe(variable);
+    expect(error.message).toMatch(problem);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
+    [{ QDRANT_URL: 'not a url' }, 'QDRANT_URL'],
+    [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
+    [{ INTEGRATION_TEST_MODE: 'maybe' }, 'INTEGRATION_TEST_MODE'],
+    [{ CORS_ORIGINS: 'https://ok.example.com,https://bad.example.com/path' }, 'CORS_ORIGINS'],
+    [{ QDRANT_COLLECTION: 'no spaces please' }, 'QDRANT_COLLECTION'],
+  ])('names the variable when a value is malformed: %s', (env, variable) => {
+    expect(configError(env).variable).toBe(variable);
+  });
+
+  it('does not echo a rejected secret in its message', () => {
+    const error = configError({ ...PRODUCTION, SECRET_KEY: 'tiny-but-secret' });
+    expect(error.message).not.toContain('tiny-but-secret');
+  });
+});
+
+describe('the real server process in production', () => {
+  it.each([
+    [{ SECRET_KEY: '' }, 'SECRET_KEY'],
+    [{ SECRET_KEY: DEFAULT_DEV_SECRET }, 'SECRET_KEY'],
+    [{ SECRET_KEY: 'only-twenty-bytes-ok' }, 'SECRET_KEY'],
+    [{ INTEGRATION_TEST_MODE: 'true' }, 'INTEGRATION_TEST_MODE'],
+    [{ CORS_ORIGINS: '' }, 'CORS_ORIGINS'],
+  ])('exits with code 1 and one line naming the variable: %s', async (override, variable) => {
+    const server = spawnServer({ DATA_DIR: dataDir.path, ...PRODUCTION, ...override });
+    expect(await server.exited).toBe(1);
+    const lines = server.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^Configuration error: ${variable} `));
+  });
+});
