@@ -5,7 +5,7 @@ import type { DestinationStream } from 'pino';
 import { REQUEST_ID_HEADER } from '@docent/protocol';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
-import { applyMigrations } from './db/migrate.js';
+import { prepareDatabase, type DatabasePreparation } from './db/prepare.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { operationsRoutes } from './http/operations-routes.js';
@@ -33,9 +33,9 @@ export type DocentApp = FastifyInstance & { database: Database };
 export async function buildApp(config: Config, options: BuildAppOptions = {}): Promise<DocentApp> {
   const logger = createLogger(config.logLevel, options.logDestination);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: logger });
+  let preparation: DatabasePreparation;
   try {
-    const migrations = await applyMigrations(database.db);
-    logger.info({ database: database.kind, location: database.location, ...migrations }, 'database ready');
+    preparation = await prepareDatabase(database, logger);
   } catch (error) {
     await database.close();
     throw error;
@@ -54,7 +54,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('database', database);
-  app.addHook('onClose', async () => database.close());
+  app.addHook('onClose', async () => {
+    preparation.stop();
+    await database.close();
+  });
 
   registerRequestContext(app, metrics);
   registerErrorHandlers(app);

@@ -87,11 +87,18 @@ async function openPostgresDatabase(databaseUrl: string, log: Logger): Promise<D
   };
 }
 
-/** `pgbouncer=true` is ours, not libpq's: remove it before node-postgres sees the URL. */
+/**
+ * `pgbouncer=true` is ours, not libpq's: remove it before node-postgres sees the URL. node-postgres
+ * already treats `sslmode=require` as `verify-full` (certificate checked) and warns on stderr that
+ * this will change; naming `verify-full` keeps today's stricter behaviour and silences the warning.
+ */
 function parsePostgresUrl(databaseUrl: string): { connectionString: string; transactionPooler: boolean } {
   const url = new URL(databaseUrl);
   const transactionPooler = url.searchParams.get('pgbouncer') === 'true';
   url.searchParams.delete('pgbouncer');
+  if (['prefer', 'require', 'verify-ca'].includes(url.searchParams.get('sslmode') ?? '')) {
+    url.searchParams.set('sslmode', 'verify-full');
+  }
   return { connectionString: url.toString(), transactionPooler };
 }
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const SERVER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = fileURLToPath(new URL('../../../node_modules/.bin/tsx', import.meta.url));
+
 
 export interface ServerProcess {
   child: ChildProcess;
@@ -15,7 +15,8 @@ export interface ServerProcess {
 
 /** Starts the real server (`src/main.ts`) as a child process with exactly the given environment. */
 export function spawnServer(env: Record<string, string>): ServerProcess {
-  const child = spawn(TSX, ['src/main.ts'], {
+  // One process (no tsx wrapper), so signals, including SIGKILL, reach the server itself.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: SERVER_ROOT,
     env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

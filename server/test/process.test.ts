@@ -1,0 +1,73 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { healthResponseSchema } from '@docent/protocol';
+import { temporaryDirectory } from './helpers/app.js';
+import { createFreshPostgresDatabase } from './helpers/postgres.js';
+import { spawnServer } from './helpers/process.js';
+
+const directories: { remove(): void }[] = [];
+afterAll(() => directories.forEach((directory) => directory.remove()));
+
+function dataDir(): string {
+  const directory = temporaryDirectory();
+  directories.push(directory);
+  return directory.path;
+}
+
+async function health(address: string) {
+  const response = await fetch(`${address}/health`);
+  return { status: response.status, body: healthResponseSchema.parse(await response.json()) };
+}
+
+describe('the server process', () => {
+  it('starts on the embedded database with no other service, then shuts down cleanly on SIGTERM', async () => {
+    const server = spawnServer({ DATA_DIR: dataDir() });
+    const address = await server.listening;
+    expect(await health(address)).toMatchObject({ status: 200, body: { status: 'ok', database: 'connected' } });
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).toContain('shutdown complete');
+  });
+
+  it('refuses a second process on the same data directory, with a clear message', async () => {
+    const directory = dataDir();
+    const first = spawnServer({ DATA_DIR: directory });
+    await first.listening;
+    try {
+      const second = spawnServer({ DATA_DIR: directory });
+      expect(await second.exited).toBe(1);
+      expect(second.output()).toMatch(/data directory is in use by another Docent process \(pid \d+\)/);
+      const address = await first.listening;
+      expect((await health(address)).body.database).toBe('connected');
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+    }
+  });
+
+  it('takes over the lock of a process that died without releasing it', async () => {
+    const directory = dataDir();
+    const first = spawnServer({ DATA_DIR: directory });
+    await first.listening;
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = spawnServer({ DATA_DIR: directory });
+    const address = await second.listening;
+    expect((await health(address)).body.database).toBe('connected');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('starts on PostgreSQL when DATABASE_URL is set', async () => {
+    const provisioned = await createFreshPostgresDatabase();
+    const server = spawnServer({ DATA_DIR: dataDir(), DATABASE_URL: provisioned.url });
+    try {
+      const address = await server.listening;
+      expect(await health(address)).toMatchObject({ status: 200, body: { status: 'ok', database: 'connected' } });
+      expect(server.output()).toContain('"database":"postgres"');
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+      await provisioned.drop();
+    }
+  });
+});
