@@ -16,7 +16,9 @@ const SECRET_QUERY_PARAM = /([?&](?:[^=&\s]*(?:token|secret|password|api[-_]?key
 const MAX_DEPTH = 8;
 
 export function redactString(value: string): string {
-  return value.replace(URL_CREDENTIALS, `$1:${REDACTED}@`).replace(SECRET_QUERY_PARAM, `$1${REDACTED}`);
+  // Cheap pre-checks first: this runs on every string of every log event.
+  const withoutCredentials = value.includes('@') ? value.replace(URL_CREDENTIALS, `$1:${REDACTED}@`) : value;
+  return withoutCredentials.includes('=') ? withoutCredentials.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`) : withoutCredentials;
 }
 
 export function isSecretFieldName(name: string): boolean {

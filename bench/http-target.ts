@@ -1,0 +1,39 @@
+/**
+ * One server for the HTTP benchmark, in its own process so it does not share a core with the load
+ * generator: `docent` is the full production app (embedded database, metrics, request IDs, JSON
+ * logs at the level given as the second argument, written to /dev/null), `bare` is Fastify with one hello route and nothing else. Prints `LISTENING <port>`.
+ */
+import { rmSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import pino from 'pino';
+import { buildApp } from '../server/src/app.js';
+import { loadConfig } from '../server/src/config.js';
+
+const mode = process.argv[2];
+const logLevel = process.argv[3] === 'warn' ? 'warn' : 'info';
+
+async function start(): Promise<{ port: number; close(): Promise<void> }> {
+  if (mode === 'bare') {
+    const app = Fastify();
+    app.get('/', async () => ({ hello: 'world' }));
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    return { port: (app.server.address() as { port: number }).port, close: () => app.close() };
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'docent-bench-'));
+  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'b'.repeat(64), CORS_ORIGINS: 'https://bench.example.com', LOG_LEVEL: logLevel });
+  const app = await buildApp(config, { logDestination: pino.destination({ dest: '/dev/null', sync: false }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    port: (app.server.address() as { port: number }).port,
+    close: async () => {
+      await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const server = await start();
+process.stdout.write(`LISTENING ${server.port}\n`);
+process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
