@@ -20,7 +20,8 @@ describe('structured logs', () => {
     expect(lines.every((line) => typeof JSON.parse(line) === 'object')).toBe(true);
     const completed = logs.lines.filter((event) => event.msg === 'request completed');
     expect(completed.map((event) => event.request_id)).toEqual(['trace-me-1', 'trace-me-2']);
-    expect(completed[1]).toMatchObject({ level: 'info', req: { method: 'GET', url: '/missing' }, res: { status_code: 404 } });
+    expect(completed[1]).toMatchObject({ level: 'info', method: 'GET', url: '/missing', status_code: 404, remote_address: '127.0.0.1' });
+    expect(completed[1]?.response_time_ms).toEqual(expect.any(Number));
   });
 
   it('never logs bearer tokens, cookies or query-string secrets', async () => {
