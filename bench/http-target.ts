@@ -1,13 +1,13 @@
 /**
  * One server for the HTTP benchmark, in its own process so it does not share a core with the load
  * generator: `docent` is the full production app (embedded database, metrics, request IDs, JSON
- * logs at the level given as the second argument, written to /dev/null), `bare` is Fastify with one hello route and nothing else. Prints `LISTENING <port>`.
+ * logs at the level given as the second argument, written to stdout), `bare` is Fastify with one hello route and nothing else. Prints
+ * `LISTENING <port>` on stderr.
  */
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import pino from 'pino';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 
@@ -23,7 +23,8 @@ async function start(): Promise<{ port: number; close(): Promise<void> }> {
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'docent-bench-'));
   const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'b'.repeat(64), CORS_ORIGINS: 'https://bench.example.com', LOG_LEVEL: logLevel });
-  const app = await buildApp(config, { logDestination: pino.destination({ dest: '/dev/null', sync: false }) });
+  // Logs go to stdout exactly as in production; the benchmark points stdout at /dev/null.
+  const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     port: (app.server.address() as { port: number }).port,
@@ -35,5 +36,5 @@ async function start(): Promise<{ port: number; close(): Promise<void> }> {
 }
 
 const server = await start();
-process.stdout.write(`LISTENING ${server.port}\n`);
+process.stderr.write(`LISTENING ${server.port}\n`);
 process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));

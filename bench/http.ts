@@ -26,11 +26,11 @@ interface Measurement {
 async function measure(target: 'bare' | 'docent', path: string, logLevel = 'info'): Promise<Measurement> {
   const script = fileURLToPath(new URL('./http-target.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, target, logLevel], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'ignore', 'pipe'], // stdout (the app's logs) → /dev/null; stderr carries the port
   });
   try {
     const port = await new Promise<number>((resolve, reject) => {
-      child.stdout.on('data', (chunk: Buffer) => {
+      child.stderr.on('data', (chunk: Buffer) => {
         const match = /LISTENING (\d+)/.exec(chunk.toString());
         if (match?.[1]) resolve(Number(match[1]));
       });

@@ -23,8 +23,11 @@ export function loggerOptions(level: LogLevel): LoggerOptions {
     },
     hooks: {
       logMethod(args, method) {
-        const redacted = args.map((arg) => (typeof arg === 'string' ? redactString(arg) : arg)) as Parameters<typeof method>;
-        method.apply(this, redacted);
+        for (let index = 0; index < args.length; index += 1) {
+          const arg: unknown = args[index];
+          if (typeof arg === 'string') args[index] = redactString(arg);
+        }
+        method.apply(this, args);
       },
     },
     serializers: {

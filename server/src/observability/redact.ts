@@ -4,9 +4,11 @@
  */
 export const REDACTED = '[REDACTED]';
 
-/** Field names whose values are never logged. Matched case-insensitively against the whole name. */
-const SECRET_FIELD_NAME =
-  /^(authorization|proxy-authorization|cookie|set-cookie|x-api-key|api[-_]?key|.*password.*|.*passwd.*|.*secret.*|.*token.*|.*credential.*|private[-_]?key)$/i;
+/**
+ * Field names whose values are never logged: any name containing one of these words, matched
+ * case-insensitively (`password`, `db_password`, `refresh_token`, `x-api-key`, `Set-Cookie`...).
+ */
+const SECRET_FIELD_NAME = /password|passwd|secret|token|credential|authorization|cookie|api[-_]?key|private[-_]?key/i;
 
 /** `scheme://user:password@` → keeps the user, hides the password. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi;
