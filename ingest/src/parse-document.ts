@@ -1,0 +1,142 @@
+/**
+ * Parses one Docusaurus Markdown/MDX document into its title, route and heading-delimited
+ * sections, each with the anchor Docusaurus gives that heading.
+ */
+import GithubSlugger from 'github-slugger';
+import type { Root, RootContent } from 'mdast';
+import { toString } from 'mdast-util-to-string';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkMdx from 'remark-mdx';
+import remarkParse from 'remark-parse';
+import { unified } from 'unified';
+import { VFileMessage } from 'vfile-message';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { z } from 'zod';
+import { blockText } from './markdown-text.js';
+import { docRoute, extractExplicitHeadingIds } from './docusaurus-route.js';
+
+export interface DocumentSection {
+  /** Headings from the chapter's first section level down to this one; empty for the intro. */
+  headingPath: string[];
+  /** The heading's id on the page ('' for the text before the first heading). */
+  anchor: string;
+  /** Reader-visible text of each block, in order. */
+  blocks: string[];
+}
+
+export interface ParsedDocument {
+  /** Relative to the docs folder, with forward slashes: `ros2/urdf-robot-description.md`. */
+  docPath: string;
+  title: string;
+  route: string;
+  sections: DocumentSection[];
+}
+
+/** A document that cannot be read as Markdown/MDX; names the file and line for the author. */
+export class DocumentParseError extends Error {
+  constructor(
+    readonly docPath: string,
+    readonly line: number | undefined,
+    reason: string,
+  ) {
+    super(`${docPath}${line === undefined ? '' : `:${line}`}: ${reason}`);
+    this.name = 'DocumentParseError';
+  }
+}
+
+const frontMatterSchema = z
+  .object({
+    title: z.string().optional(),
+    slug: z.string().optional(),
+    sidebar_position: z.number().optional(),
+    draft: z.boolean().optional(),
+    unlisted: z.boolean().optional(),
+  })
+  .passthrough();
+export type FrontMatter = z.infer<typeof frontMatterSchema>;
+
+export interface ParseOptions {
+  /** The URL prefix of the docs plugin; Docusaurus's default is `/docs`. */
+  routeBase: string;
+}
+
+export function parseDocument(source: string, docPath: string, options: ParseOptions): ParsedDocument & { frontMatter: FrontMatter } {
+  const { source: withoutIds, idsByLine } = extractExplicitHeadingIds(source.replace(/\r\n?/g, '\n'));
+  const tree = parseTree(withoutIds, docPath);
+  const frontMatter = readFrontMatter(tree, docPath);
+  const slugger = new GithubSlugger();
+  const sections: DocumentSection[] = [{ headingPath: [], anchor: '', blocks: [] }];
+  const headingStack: { depth: number; text: string }[] = [];
+  let firstH1: string | undefined;
+
+  for (const node of tree.children) {
+    if (node.type === 'heading') {
+      const text = toString(node).trim();
+      const anchor = idsByLine.get(node.position?.start.line ?? -1) ?? slugger.slug(text);
+      if (node.depth === 1 && firstH1 === undefined) {
+        // The page title: what follows it is the page's introduction, linked without an anchor.
+        firstH1 = text;
+        continue;
+      }
+      while (headingStack.length > 0 && (headingStack.at(-1)?.depth ?? 0) >= node.depth) headingStack.pop();
+      headingStack.push({ depth: node.depth, text });
+      sections.push({ headingPath: headingStack.map((heading) => heading.text), anchor, blocks: [] });
+      continue;
+    }
+    const text = blockText(node);
+    if (text !== '') sections.at(-1)?.blocks.push(text);
+  }
+
+  return {
+    docPath,
+    title: frontMatter.title ?? firstH1 ?? titleFromPath(docPath),
+    route: docRoute(docPath, frontMatter.slug, options.routeBase),
+    sections: sections.filter((section) => section.blocks.length > 0),
+    frontMatter,
+  };
+}
+
+function parseTree(source: string, docPath: string): Root {
+  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective);
+  if (docPath.endsWith('.mdx')) processor.use(remarkMdx);
+  try {
+    return processor.parse(source);
+  } catch (error) {
+    if (error instanceof VFileMessage) {
+      const place = error.place;
+      // Some MDX errors carry their position only in the reason: "... (8:3-8:12)".
+      const line = (place && 'start' in place ? place.start.line : place?.line) ?? Number(/\((\d+):\d+/.exec(error.reason)?.[1] ?? NaN);
+      throw new DocumentParseError(docPath, Number.isNaN(line) ? undefined : line, `MDX does not parse: ${error.reason}`);
+    }
+    throw error;
+  }
+}
+
+function readFrontMatter(tree: Root, docPath: string): FrontMatter {
+  const yamlNode = tree.children.find((node: RootContent) => node.type === 'yaml');
+  if (!yamlNode || yamlNode.type !== 'yaml') return {};
+  let data: unknown;
+  try {
+    data = parseYaml(yamlNode.value) ?? {};
+  } catch (error) {
+    if (error instanceof YAMLParseError) {
+      // +1: the front matter starts on the line after the opening `---`.
+      const line = (error.linePos?.[0].line ?? 0) + (yamlNode.position?.start.line ?? 1);
+      throw new DocumentParseError(docPath, line, `front matter is not valid YAML: ${error.message.split('\n')[0]}`);
+    }
+    throw error;
+  }
+  const parsed = frontMatterSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new DocumentParseError(docPath, yamlNode.position?.start.line, `front matter field "${issue?.path.join('.')}" ${issue?.message ?? 'is invalid'}`);
+  }
+  return parsed.data;
+}
+
+function titleFromPath(docPath: string): string {
+  const name = docPath.split('/').pop()?.replace(/\.mdx?$/, '').replace(/^\d+\s*[-_.]+\s*/, '') ?? docPath;
+  return name.replace(/[-_]+/g, ' ').replace(/^\w/, (letter) => letter.toUpperCase());
+}

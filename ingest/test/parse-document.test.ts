@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import { chunkDocument, embeddingInput, estimateTokens } from '../src/chunk-document.js';
+import { docRoute } from '../src/docusaurus-route.js';
+import { DocumentParseError, parseDocument } from '../src/parse-document.js';
+
+const OPTIONS = { routeBase: '/docs' };
+
+const MARKDOWN = `---
+title: Robot Description
+sidebar_position: 3
+---
+
+URDF describes a robot as links joined by joints.
+
+## Describing joints
+
+A joint connects a parent link to a child link.
+
+| Type | Degrees of freedom |
+| --- | --- |
+| revolute | 1 |
+
+\`\`\`xml
+<joint name="elbow" type="revolute">
+  <!-- ## not a heading -->
+</joint>
+\`\`\`
+
+:::tip
+Check limits with \`check_urdf\`.
+:::
+
+### Joint limits
+
+Effort, velocity and position limits.
+
+## Describing joints
+
+The same heading twice gets a numbered anchor, as on GitHub.
+
+## The transform tree {#tf-tree}
+
+TF2 keeps frames in a tree. The ratio is 3:1 and ROS:humble stays as written.
+`;
+
+describe('parsing a Markdown document', () => {
+  const document = parseDocument(MARKDOWN, 'ros2/urdf.md', OPTIONS);
+
+  it('reads the title from front matter and the route from the path', () => {
+    expect(document.title).toBe('Robot Description');
+    expect(document.route).toBe('/docs/ros2/urdf');
+  });
+
+  it('splits by heading with Docusaurus anchors, including duplicates and explicit ids', () => {
+    expect(document.sections.map((section) => [section.headingPath.join(' › '), section.anchor])).toEqual([
+      ['', ''],
+      ['Describing joints', 'describing-joints'],
+      ['Describing joints › Joint limits', 'joint-limits'],
+      ['Describing joints', 'describing-joints-1'],
+      ['The transform tree', 'tf-tree'],
+    ]);
+  });
+
+  it('keeps code as fenced code, tables as rows and admonitions with their kind', () => {
+    const joints = document.sections[1]?.blocks.join('\n\n') ?? '';
+    expect(joints).toContain('Type | Degrees of freedom\nrevolute | 1');
+    expect(joints).toContain('```xml\n<joint name="elbow" type="revolute">');
+    expect(joints).toContain('<!-- ## not a heading -->');
+    expect(joints).toContain('Tip: Check limits with check_urdf.');
+    expect(document.sections[4]?.blocks[0]).toBe('TF2 keeps frames in a tree. The ratio is 3:1 and ROS:humble stays as written.');
+  });
+});
+
+describe('parsing MDX', () => {
+  const MDX = `---
+title: Isaac Sim
+---
+import Tabs from '@theme/Tabs';
+import TabItem from '@theme/TabItem';
+
+# Ignored H1
+
+Intro text.
+
+## Launching {#launch}
+
+<Tabs>
+  <TabItem value="gazebo" label="Gazebo">
+
+Run \`gz sim\` to start.
+
+  </TabItem>
+</Tabs>
+
+export const answer = 42;
+
+Value is {answer}.
+`;
+
+  it('strips imports, exports and expressions but keeps the text inside JSX', () => {
+    const document = parseDocument(MDX, 'simulation/isaac-sim.mdx', OPTIONS);
+    const text = document.sections.flatMap((section) => section.blocks).join('\n');
+    expect(document.title).toBe('Isaac Sim');
+    expect(document.sections.map((section) => section.anchor)).toEqual(['', 'launch']);
+    expect(text).toContain('Run gz sim to start.');
+    expect(text).toContain('Value is .');
+    expect(text).not.toMatch(/import|export|@theme/);
+  });
+
+  it('names the file and line of MDX that does not parse', () => {
+    const broken = '---\ntitle: Broken\n---\n\nText\n\n<Tabs>\n  <TabItem>\n\nunclosed\n';
+    expect(() => parseDocument(broken, 'broken.mdx', OPTIONS)).toThrow(DocumentParseError);
+    try {
+      parseDocument(broken, 'broken.mdx', OPTIONS);
+    } catch (error) {
+      expect((error as DocumentParseError).message).toMatch(/^broken\.mdx:\d+: MDX does not parse/);
+    }
+  });
+
+  it('names the file and line of broken front matter', () => {
+    const broken = '---\ntitle: Fine\nsidebar_position: [1\n---\n\nText\n';
+    expect(() => parseDocument(broken, 'bad.md', OPTIONS)).toThrow(/^bad\.md:3: front matter is not valid YAML/);
+  });
+
+  it('rejects front matter fields of the wrong type', () => {
+    expect(() => parseDocument('---\ntitle: 42\n---\ntext\n', 'typed.md', OPTIONS)).toThrow(/typed\.md:1: front matter field "title"/);
+  });
+});
+
+describe('routes', () => {
+  it.each([
+    ['intro.md', undefined, '/docs/intro'],
+    ['01-basics/02-first-node.md', undefined, '/docs/basics/first-node'],
+    ['guides/index.md', undefined, '/docs/guides'],
+    ['guides/guides.md', undefined, '/docs/guides'],
+    ['guides/setup.md', 'install', '/docs/guides/install'],
+    ['guides/setup.md', '/start-here', '/docs/start-here'],
+  ])('%s (slug %s) → %s', (path, slug, route) => {
+    expect(docRoute(path, slug, '/docs')).toBe(route);
+  });
+});
+
+describe('chunking', () => {
+  it('keeps each section in its own chunks, with url, hash and payload', () => {
+    const document = parseDocument(MARKDOWN, 'ros2/urdf.md', OPTIONS);
+    const chunks = chunkDocument(document);
+    expect(chunks.map((chunk) => chunk.url)).toEqual([
+      '/docs/ros2/urdf',
+      '/docs/ros2/urdf#describing-joints',
+      '/docs/ros2/urdf#joint-limits',
+      '/docs/ros2/urdf#describing-joints-1',
+      '/docs/ros2/urdf#tf-tree',
+    ]);
+    expect(chunks[2]).toMatchObject({ chapter: 'Robot Description', heading: 'Describing joints › Joint limits', doc_path: 'ros2/urdf.md' });
+    expect(new Set(chunks.map((chunk) => chunk.content_hash)).size).toBe(chunks.length);
+    expect(embeddingInput(chunks[2] as (typeof chunks)[number])).toBe('Robot Description › Describing joints › Joint limits\n\nEffort, velocity and position limits.');
+  });
+
+  it('splits a long section into 400-token pieces that overlap a little', () => {
+    const sentences = Array.from({ length: 120 }, (_, index) => `Sentence ${index} explains how a robot balances on one foot.`);
+    const source = `# Balance\n\n## Long section\n\n${sentences.slice(0, 60).join(' ')}\n\n${sentences.slice(60).join(' ')}\n`;
+    const chunks = chunkDocument(parseDocument(source, 'long.md', OPTIONS));
+    expect(chunks.length).toBeGreaterThanOrEqual(3);
+    for (const chunk of chunks) {
+      expect(estimateTokens(chunk.text)).toBeLessThanOrEqual(400);
+      expect(chunk.url).toBe('/docs/long#long-section');
+    }
+    const lastSentenceOfFirst = chunks[0]?.text.split(/(?<=\.)\s+/).at(-1) ?? '';
+    // The next chunk opens with the previous chunk's last sentences (about 40 tokens).
+    expect(chunks[1]?.text.slice(0, 40 * 4)).toContain(lastSentenceOfFirst);
+    const allText = chunks.map((chunk) => chunk.text).join(' ');
+    for (const sentence of sentences) expect(allText).toContain(sentence);
+  });
+
+  it('re-fences the pieces of a code listing too long for one chunk', () => {
+    const code = Array.from({ length: 200 }, (_, index) => `    publisher.publish(message_${index})`).join('\n');
+    const chunks = chunkDocument(parseDocument(`## Code\n\n\`\`\`python\n${code}\n\`\`\`\n`, 'code.md', OPTIONS));
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) {
+      expect(chunk.text.startsWith('```python\n')).toBe(true);
+      expect(chunk.text.endsWith('\n```')).toBe(true);
+    }
+  });
+
+  it('changes the content hash when the text or the heading changes, not otherwise', () => {
+    const hashes = (source: string) => chunkDocument(parseDocument(source, 'a.md', OPTIONS)).map((chunk) => chunk.content_hash);
+    const original = hashes('## One\n\nFirst.\n\n## Two\n\nSecond.\n');
+    expect(hashes('## One\n\nFirst.\n\n## Two\n\nSecond.\n')).toEqual(original);
+    const edited = hashes('## One\n\nFirst, edited.\n\n## Two\n\nSecond.\n');
+    expect(edited[0]).not.toBe(original[0]);
+    expect(edited[1]).toBe(original[1]);
+  });
+});
