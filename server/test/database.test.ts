@@ -10,7 +10,7 @@ import { DATABASE_BACKENDS, freshDatabaseConfig, type TestDatabaseTarget } from 
 import { createFreshPostgresDatabase } from './helpers/postgres.js';
 
 const silent = pino({ level: 'silent' });
-const EXPECTED_TABLES = ['api_tokens', 'feedback', 'messages', 'sessions', 'threads', 'users'];
+const EXPECTED_TABLES = ['api_tokens', 'course_chunks', 'feedback', 'messages', 'sessions', 'threads', 'users', 'vector_collections'];
 
 async function open(target: TestDatabaseTarget): Promise<Database> {
   return openDatabase({ databaseUrl: target.config.databaseUrl, dataDir: target.config.dataDir, log: silent });
@@ -87,9 +87,11 @@ describe('PostgreSQL specifics', () => {
     const [first, second] = await Promise.all([openDatabase(options), openDatabase(options)]);
     try {
       const reports = await Promise.all([applyMigrations(first.db), applyMigrations(second.db)]);
-      expect(reports.map((report) => report.applied).sort()).toEqual([0, 1]);
+      const total = (reports[0]?.applied ?? 0) + (reports[0]?.alreadyApplied ?? 0);
+      expect(total).toBeGreaterThanOrEqual(2);
+      expect(reports.map((report) => report.applied).sort()).toEqual([0, total]);
       const rows = await queryRows<{ n: number }>(first.db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-      expect(rows[0]?.n).toBe(1);
+      expect(rows[0]?.n).toBe(total);
     } finally {
       await Promise.all([first.close(), second.close()]);
       await provisioned.drop();

@@ -4,7 +4,7 @@
  * `users` and `sessions` follow better-auth's core model so the Accounts work can adopt them.
  */
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -114,4 +114,43 @@ export const feedback = pgTable(
   (table) => [uniqueIndex('feedback_message_id_idx').on(table.messageId)],
 );
 
-export const schema = { users, sessions, apiTokens, threads, messages, feedback };
+/** PostgreSQL's full-text document type; filled by a generated column, never written directly. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+/**
+ * Every chunk of course text, whatever store holds its vector: the relational side is the source
+ * of truth for text, payload and content hashes (incremental ingest) and serves lexical search.
+ */
+export const courseChunks = pgTable(
+  'course_chunks',
+  {
+    id: uuid('id').primaryKey(),
+    docPath: text('doc_path').notNull(),
+    position: integer('position').notNull(),
+    chapter: text('chapter').notNull(),
+    heading: text('heading').notNull(),
+    anchor: text('anchor').notNull(),
+    url: text('url').notNull(),
+    text: text('text').notNull(),
+    contentHash: text('content_hash').notNull(),
+    searchDocument: tsvector('search_document').generatedAlwaysAs(
+      sql`setweight(to_tsvector('english', coalesce(chapter, '') || ' ' || coalesce(heading, '')), 'A') || setweight(to_tsvector('english', coalesce(text, '')), 'B')`,
+    ),
+    updatedAt: updatedAt(),
+  },
+  (table) => [
+    index('course_chunks_doc_path_idx').on(table.docPath, table.position),
+    index('course_chunks_search_idx').using('gin', table.searchDocument),
+  ],
+);
+
+/** Which embedder filled each vector collection, so vectors of two models are never mixed. */
+export const vectorCollections = pgTable('vector_collections', {
+  name: text('name').primaryKey(),
+  store: text('store').notNull(),
+  embedderId: text('embedder_id').notNull(),
+  dimensions: integer('dimensions').notNull(),
+  createdAt: createdAt(),
+});
+
+export const schema = { users, sessions, apiTokens, threads, messages, feedback, courseChunks, vectorCollections };

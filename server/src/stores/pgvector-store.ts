@@ -1,0 +1,136 @@
+import { eq, sql } from 'drizzle-orm';
+import { queryRows, type DocentDb } from '../db/database.js';
+import { vectorCollections } from '../db/schema.js';
+import {
+  EmbedderMismatchError,
+  type EmbedderIdentity,
+  type ScoredId,
+  type VectorPoint,
+  type VectorStore,
+  type VectorStoreStatus,
+} from './vector-store.js';
+
+const UPSERT_BATCH = 200;
+
+/**
+ * Vectors in a table of the relational database, searched with pgvector's cosine distance and an
+ * HNSW index. Serves both the embedded default (PGlite, `name: 'pglite'`) and PostgreSQL
+ * (`name: 'pgvector'`): the SQL is the same. The table is created at runtime, sized by the
+ * embedder, so databases used only with Qdrant never need the pgvector extension.
+ */
+export class PgvectorStore implements VectorStore {
+  private readonly table: string;
+  private dimensions: number | undefined;
+
+  constructor(
+    private readonly db: DocentDb,
+    readonly name: 'pglite' | 'pgvector',
+    readonly collection: string,
+  ) {
+    this.table = quoteIdentifier(`vectors_${collection}`);
+  }
+
+  async prepare(embedder: EmbedderIdentity): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`docent-vectors-${this.collection}`}))`);
+      await tx.execute(sql`create extension if not exists vector`);
+      const [stored] = await tx.select().from(vectorCollections).where(eq(vectorCollections.name, this.collection));
+      if (stored && (stored.embedderId !== embedder.id || stored.dimensions !== embedder.dimensions)) {
+        throw new EmbedderMismatchError(this.collection, { id: stored.embedderId, dimensions: stored.dimensions }, embedder);
+      }
+      if (!stored) {
+        await tx.insert(vectorCollections).values({ name: this.collection, store: this.name, embedderId: embedder.id, dimensions: embedder.dimensions });
+      }
+      await tx.execute(
+        sql.raw(`create table if not exists ${this.table} (
+          chunk_id uuid primary key,
+          doc_path text not null,
+          embedding vector(${Number(embedder.dimensions)}) not null
+        )`),
+      );
+      await tx.execute(sql.raw(`create index if not exists ${quoteIdentifier(`vectors_${this.collection}_doc_path_idx`)} on ${this.table} (doc_path)`));
+    });
+    this.dimensions = embedder.dimensions;
+  }
+
+  async upsert(points: readonly VectorPoint[]): Promise<void> {
+    for (let start = 0; start < points.length; start += UPSERT_BATCH) {
+      const batch = points.slice(start, start + UPSERT_BATCH);
+      const values = sql.join(
+        batch.map((point) => sql`(${point.id}::uuid, ${point.payload.doc_path}, ${vectorLiteral(point.vector)}::vector)`),
+        sql`, `,
+      );
+      await this.db.execute(
+        sql`insert into ${sql.raw(this.table)} (chunk_id, doc_path, embedding) values ${values}
+            on conflict (chunk_id) do update set doc_path = excluded.doc_path, embedding = excluded.embedding`,
+      );
+    }
+  }
+
+  async delete(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.execute(sql`delete from ${sql.raw(this.table)} where chunk_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`);
+  }
+
+  async deleteByDocument(docPath: string): Promise<void> {
+    await this.db.execute(sql`delete from ${sql.raw(this.table)} where doc_path = ${docPath}`);
+  }
+
+  async search(vector: Float32Array, limit: number): Promise<ScoredId[]> {
+    const literal = vectorLiteral(vector);
+    const rows = await queryRows<{ id: string; score: number }>(
+      this.db,
+      sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score
+          from ${sql.raw(this.table)} order by embedding <=> ${literal}::vector limit ${limit}`,
+    );
+    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+  }
+
+  async count(): Promise<number> {
+    if (!(await this.tableExists())) return 0;
+    const [row] = await queryRows<{ count: number }>(this.db, sql`select count(*)::int as count from ${sql.raw(this.table)}`);
+    return row?.count ?? 0;
+  }
+
+  async finishBulkLoad(): Promise<void> {
+    await this.db.execute(
+      sql.raw(`create index if not exists ${quoteIdentifier(`vectors_${this.collection}_hnsw_idx`)} on ${this.table} using hnsw (embedding vector_cosine_ops)`),
+    );
+  }
+
+  async reset(): Promise<void> {
+    await this.db.execute(sql.raw(`drop table if exists ${this.table}`));
+    await this.db.delete(vectorCollections).where(eq(vectorCollections.name, this.collection));
+    this.dimensions = undefined;
+  }
+
+  async status(): Promise<VectorStoreStatus> {
+    try {
+      const [stored] = await this.db.select().from(vectorCollections).where(eq(vectorCollections.name, this.collection));
+      return {
+        status: 'connected',
+        store: this.name,
+        collection: this.collection,
+        vectors: await this.count(),
+        dimensions: stored?.dimensions ?? this.dimensions ?? 0,
+        ...(stored ? { embedder: stored.embedderId } : {}),
+      };
+    } catch {
+      return { status: 'disconnected', store: this.name, collection: this.collection };
+    }
+  }
+
+  private async tableExists(): Promise<boolean> {
+    const [row] = await queryRows<{ exists: boolean }>(this.db, sql`select to_regclass(${this.table}) is not null as exists`);
+    return row?.exists === true;
+  }
+}
+
+/** pgvector's text form: `[0.1,0.2,...]`. */
+function vectorLiteral(vector: Float32Array): string {
+  return `[${Array.from(vector).join(',')}]`;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,75 @@
+/**
+ * Where chunk vectors live and are searched: the embedded database (PGlite with pgvector),
+ * PostgreSQL with pgvector, or Qdrant. Every adapter passes the same behaviour suite.
+ */
+
+/** What a store keeps beside each vector (Qdrant's payload; the original design's contract). */
+export interface ChunkPayload {
+  text: string;
+  chapter: string;
+  url: string;
+  heading: string;
+  anchor: string;
+  doc_path: string;
+  content_hash: string;
+}
+
+export interface VectorPoint {
+  /** A UUID, stable for a section of a document (see ingest's chunk identity). */
+  id: string;
+  vector: Float32Array;
+  payload: ChunkPayload;
+}
+
+export interface ScoredId {
+  id: string;
+  /** Cosine similarity, higher is closer. */
+  score: number;
+}
+
+export interface EmbedderIdentity {
+  id: string;
+  dimensions: number;
+}
+
+export interface VectorStoreStatus {
+  status: 'connected' | 'disconnected';
+  store: VectorStoreName;
+  collection: string;
+  vectors?: number;
+  dimensions?: number;
+  embedder?: string;
+}
+
+export type VectorStoreName = 'pglite' | 'pgvector' | 'qdrant';
+
+export interface VectorStore {
+  readonly name: VectorStoreName;
+  readonly collection: string;
+  /**
+   * Creates the collection for this embedder when missing. Throws `EmbedderMismatchError` when the
+   * collection holds vectors of another embedder: vectors of two models are never mixed.
+   */
+  prepare(embedder: EmbedderIdentity): Promise<void>;
+  upsert(points: readonly VectorPoint[]): Promise<void>;
+  delete(ids: readonly string[]): Promise<void>;
+  deleteByDocument(docPath: string): Promise<void>;
+  search(vector: Float32Array, limit: number): Promise<ScoredId[]>;
+  count(): Promise<number>;
+  /** Called after a bulk load: builds the search index (HNSW builds best over loaded data). */
+  finishBulkLoad(): Promise<void>;
+  /** Removes the collection and its embedder record; the next `prepare` starts fresh. */
+  reset(): Promise<void>;
+  status(): Promise<VectorStoreStatus>;
+}
+
+export class EmbedderMismatchError extends Error {
+  constructor(collection: string, stored: EmbedderIdentity, configured: EmbedderIdentity) {
+    super(
+      `The vector collection "${collection}" holds vectors from ${stored.id} (${stored.dimensions} dimensions), ` +
+        `but the configured embedder is ${configured.id} (${configured.dimensions} dimensions). ` +
+        'Re-ingest the course with: npm run ingest -- --reset',
+    );
+    this.name = 'EmbedderMismatchError';
+  }
+}

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { prepareDatabase } from '../../src/db/prepare.js';
+import { ChunkCatalog, type CatalogChunk } from '../../src/stores/chunk-catalog.js';
+import { DATABASE_BACKENDS, freshDatabaseConfig, type TestDatabaseTarget } from '../helpers/app.js';
+
+const silent = pino({ level: 'silent' });
+
+function chunk(overrides: Partial<CatalogChunk>): CatalogChunk {
+  return {
+    id: randomUUID(),
+    position: 0,
+    text: '',
+    chapter: 'Robot Description',
+    url: '/docs/ros2/urdf',
+    heading: '',
+    anchor: '',
+    doc_path: 'ros2/urdf.md',
+    content_hash: randomUUID(),
+    ...overrides,
+  };
+}
+
+describe.each(DATABASE_BACKENDS)('chunk catalog on $name', ({ name }) => {
+  let target: TestDatabaseTarget;
+  let database: Database;
+  let catalog: ChunkCatalog;
+  const joints = chunk({ heading: 'Describing joints', anchor: 'describing-joints', text: 'A revolute joint rotates about its axis between lower and upper limits.' });
+  const topics = chunk({ doc_path: 'ros2/topics.md', chapter: 'Nodes and Topics', heading: 'Publishing', text: 'A publisher sends messages on a topic to every subscriber.' });
+  const links = chunk({ heading: 'Links', position: 1, text: 'Each link has visual, collision and inertial elements; joints connect links.' });
+
+  beforeAll(async () => {
+    target = await freshDatabaseConfig(name);
+    database = await openDatabase({ databaseUrl: target.config.databaseUrl, dataDir: target.config.dataDir, log: silent });
+    await prepareDatabase(database, silent);
+    catalog = new ChunkCatalog(database.db);
+    await catalog.upsert([joints, topics, links]);
+  });
+  afterAll(async () => {
+    await database.close();
+    await target.cleanup();
+  });
+
+  it('records each chunk with its content hash', async () => {
+    const hashes = await catalog.hashes();
+    expect(hashes.get(joints.id)).toEqual({ docPath: 'ros2/urdf.md', contentHash: joints.content_hash });
+    expect(await catalog.count()).toBe(3);
+    expect(await catalog.get([topics.id])).toEqual([topics]);
+  });
+
+  it('finds passages sharing any word with the question, headings ranked above body text', async () => {
+    const results = await catalog.searchText("how do I describe a robot's joints", 10);
+    expect(results[0]?.id).toBe(joints.id);
+    expect(results.map((result) => result.id)).toContain(links.id);
+    expect(results.map((result) => result.id)).not.toContain(topics.id);
+  });
+
+  it('answers nothing for a question of stop words only, or punctuation', async () => {
+    expect(await catalog.searchText('how do I', 10)).toEqual([]);
+    expect(await catalog.searchText("?!'&|", 10)).toEqual([]);
+  });
+
+  it('updates a chunk in place and deletes chunks', async () => {
+    await catalog.upsert([{ ...topics, text: 'Subscribers receive every message a publisher sends.', content_hash: 'new-hash' }]);
+    expect((await catalog.hashes()).get(topics.id)?.contentHash).toBe('new-hash');
+    expect((await catalog.searchText('subscribers receive', 5))[0]?.id).toBe(topics.id);
+    await catalog.delete([topics.id]);
+    expect(await catalog.count()).toBe(2);
+  });
+});
