@@ -8,7 +8,9 @@ import { openDatabase, type Database } from './db/database.js';
 import { prepareDatabase, type DatabasePreparation } from './db/prepare.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { operationsRoutes } from './http/operations-routes.js';
+import { openKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { requestLogController } from './http/request-logging.js';
 import { createLogger } from './observability/logger.js';
@@ -24,7 +26,7 @@ export interface BuildAppOptions {
   logDestination?: DestinationStream;
 }
 
-export type DocentApp = FastifyInstance & { database: Database };
+export type DocentApp = FastifyInstance & { database: Database; knowledge: KnowledgeBase };
 
 /**
  * Builds the whole server for a configuration: opens the database (embedded or PostgreSQL),
@@ -34,8 +36,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const logger = createLogger(config.logLevel, options.logDestination);
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log: logger });
   let preparation: DatabasePreparation;
+  let knowledge: KnowledgeBase;
   try {
     preparation = await prepareDatabase(database, logger);
+    knowledge = await openKnowledgeBase(config, database);
   } catch (error) {
     await database.close();
     throw error;
@@ -54,6 +58,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorate('database', database);
+  app.decorate('knowledge', knowledge);
   app.addHook('onClose', async () => {
     preparation.stop();
     await database.close();
@@ -68,5 +73,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
   await registerOpenApi(app, DOCENT_VERSION);
   await app.register(operationsRoutes, { database, metrics });
+  await app.register(knowledgeRoutes, { knowledge });
   return app as unknown as DocentApp;
 }

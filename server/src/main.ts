@@ -5,7 +5,10 @@
 import { buildApp, DOCENT_VERSION } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/pglite-lock.js';
+import { isDatabaseUnreachable } from './db/prepare.js';
+import { ingestBundledCourseIfEmpty } from './knowledge/bundled-course.js';
 import { createLogger } from './observability/logger.js';
+import { EmbedderMismatchError } from './stores/vector-store.js';
 
 /** After this long, a shutdown that is still waiting for requests gives up and exits. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -38,17 +41,28 @@ async function start(): Promise<void> {
     process.exit(1);
   }
 
+  try {
+    await app.knowledge.store.prepare(app.knowledge.embedder);
+  } catch (error) {
+    if (error instanceof EmbedderMismatchError) exitWith(`Cannot start: ${error.message}`);
+    if (!isDatabaseUnreachable(error)) throw error;
+    app.log.warn('vector store not checked: the database is unreachable; search will be empty until it returns');
+  }
+
+  const backgroundWork = new AbortController();
+  let backgroundIngest: Promise<void> = Promise.resolve();
   let shuttingDown = false;
   const shutDown = (signal: NodeJS.Signals) => {
     if (shuttingDown) return;
     shuttingDown = true;
     app.log.info({ signal }, 'shutting down: no new connections, finishing in-flight requests');
+    backgroundWork.abort();
     const forceExit = setTimeout(() => {
       app.log.error('shutdown took too long; exiting with requests still open');
       process.exit(1);
     }, SHUTDOWN_GRACE_MS);
     forceExit.unref();
-    app.close().then(
+    backgroundIngest.then(() => app.close()).then(
       () => {
         app.log.info('shutdown complete');
         process.exit(0);
@@ -67,6 +81,11 @@ async function start(): Promise<void> {
     { address, version: DOCENT_VERSION, env: config.nodeEnv, database: app.database.kind },
     `Docent is listening on ${address} (health: ${address}/health, API docs: ${address}/docs)`,
   );
+  // In the background: health and the API answer while the course is being ingested.
+  backgroundIngest = ingestBundledCourseIfEmpty(app.knowledge, config.dataDir, app.log, backgroundWork.signal).catch((error: unknown) => {
+    if (backgroundWork.signal.aborted) app.log.info('bundled course ingest paused by shutdown; it resumes at the next start');
+    else app.log.error({ err: error }, 'could not ingest the bundled course; run npm run ingest to retry');
+  });
 }
 
 /** Startup refusals are one plain line on stderr, so they read well in any deploy log. */

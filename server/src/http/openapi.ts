@@ -12,7 +12,10 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
         description: 'The course assistant API. Every error response is {"error":{"code","message","request_id"}}.',
         version,
       },
-      tags: [{ name: 'operations', description: 'Health, metrics and status for operators' }],
+      tags: [
+        { name: 'course', description: 'Search the course' },
+        { name: 'operations', description: 'Health, metrics and status for operators' },
+      ],
     },
     transform: jsonSchemaTransform,
   });

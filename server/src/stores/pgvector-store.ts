@@ -78,12 +78,18 @@ export class PgvectorStore implements VectorStore {
 
   async search(vector: Float32Array, limit: number): Promise<ScoredId[]> {
     const literal = vectorLiteral(vector);
-    const rows = await queryRows<{ id: string; score: number }>(
-      this.db,
-      sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score
-          from ${sql.raw(this.table)} order by embedding <=> ${literal}::vector limit ${limit}`,
-    );
-    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+    try {
+      const rows = await queryRows<{ id: string; score: number }>(
+        this.db,
+        sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score
+            from ${sql.raw(this.table)} order by embedding <=> ${literal}::vector limit ${limit}`,
+      );
+      return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+    } catch (error) {
+      // Nothing ingested yet: the collection's table does not exist, so nothing can match.
+      if (isUndefinedTable(error)) return [];
+      throw error;
+    }
   }
 
   async count(): Promise<number> {
@@ -124,6 +130,11 @@ export class PgvectorStore implements VectorStore {
     const [row] = await queryRows<{ exists: boolean }>(this.db, sql`select to_regclass(${this.table}) is not null as exists`);
     return row?.exists === true;
   }
+}
+
+function isUndefinedTable(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === '42P01';
 }
 
 /** pgvector's text form: `[0.1,0.2,...]`. */

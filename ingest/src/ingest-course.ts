@@ -1,0 +1,175 @@
+/**
+ * Brings a store up to date with a Docusaurus docs folder: parses every document, embeds only
+ * chunks that are new or changed (by content hash), removes chunks of deleted sections and files,
+ * and leaves the previous content of a file that fails to parse untouched.
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { chunkDocument, embeddingInput, type CourseChunk } from './chunk-document.js';
+import { DocumentParseError, parseDocument } from './parse-document.js';
+
+/** The chunk record stores keep (structurally the server's catalog chunk). */
+export interface IdentifiedChunk extends Omit<CourseChunk, 'position'> {
+  id: string;
+  position: number;
+}
+
+/** What ingestion needs from the relational catalog. */
+export interface CatalogPort {
+  hashes(): Promise<Map<string, { docPath: string; contentHash: string }>>;
+  upsert(chunks: readonly IdentifiedChunk[]): Promise<void>;
+  delete(ids: readonly string[]): Promise<void>;
+  deleteAll(): Promise<void>;
+}
+
+/** What ingestion needs from the vector store. */
+export interface VectorStorePort {
+  prepare(embedder: { id: string; dimensions: number }): Promise<void>;
+  upsert(points: readonly { id: string; vector: Float32Array; payload: Omit<IdentifiedChunk, 'id' | 'position'> }[]): Promise<void>;
+  delete(ids: readonly string[]): Promise<void>;
+  finishBulkLoad(): Promise<void>;
+  reset(): Promise<void>;
+}
+
+export interface EmbedderPort {
+  id: string;
+  dimensions: number;
+  embed(texts: readonly string[]): Promise<Float32Array[]>;
+}
+
+export interface IngestOptions {
+  docsDir: string;
+  /** URL prefix of the docs pages; Docusaurus's default is `/docs`. */
+  routeBase: string;
+  reset: boolean;
+  dryRun: boolean;
+  /** Called as chunks are embedded: done of total. */
+  onProgress?: (done: number, total: number) => void;
+  /** Stops between batches (on shutdown); what was written stays consistent and a rerun resumes. */
+  signal?: AbortSignal;
+}
+
+export interface FileFailure {
+  file: string;
+  line: number | undefined;
+  message: string;
+}
+
+export interface IngestReport {
+  files: number;
+  failed: FileFailure[];
+  chunks: number;
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  seconds: number;
+  dry_run: boolean;
+}
+
+const EMBED_BATCH = 32;
+
+export async function ingestCourse(
+  options: IngestOptions,
+  ports: { catalog: CatalogPort; store: VectorStorePort; embedder: EmbedderPort },
+): Promise<IngestReport> {
+  const started = performance.now();
+  const files = await listDocuments(options.docsDir);
+  const { chunks, failed } = await parseAll(options.docsDir, files, options.routeBase);
+
+  if (options.reset && !options.dryRun) {
+    await ports.store.reset();
+    await ports.catalog.deleteAll();
+  }
+  if (!options.dryRun) await ports.store.prepare({ id: ports.embedder.id, dimensions: ports.embedder.dimensions });
+
+  const existing = options.reset ? new Map<string, { docPath: string; contentHash: string }>() : await ports.catalog.hashes();
+  const failedDocs = new Set(failed.map((failure) => failure.file));
+  const toEmbed: IdentifiedChunk[] = [];
+  let updated = 0;
+  for (const chunk of chunks) {
+    const previous = existing.get(chunk.id);
+    if (previous?.contentHash === chunk.content_hash) continue;
+    if (previous) updated += 1;
+    toEmbed.push(chunk);
+  }
+  const current = new Set(chunks.map((chunk) => chunk.id));
+  // A file that failed keeps its previous chunks: a typo must not empty a chapter from search.
+  const removed = [...existing].filter(([id, { docPath }]) => !current.has(id) && !failedDocs.has(docPath)).map(([id]) => id);
+
+  if (!options.dryRun) {
+    for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
+      options.signal?.throwIfAborted();
+      const batch = toEmbed.slice(start, start + EMBED_BATCH);
+      const vectors = await ports.embedder.embed(batch.map(embeddingInput));
+      await ports.store.upsert(batch.map(({ id, position: _position, ...payload }, index) => ({ id, vector: vectors[index] as Float32Array, payload })));
+      await ports.catalog.upsert(batch);
+      options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
+    }
+    await ports.store.delete(removed);
+    await ports.catalog.delete(removed);
+    if (toEmbed.length > 0) await ports.store.finishBulkLoad();
+  }
+
+  return {
+    files: files.length,
+    failed,
+    chunks: chunks.length,
+    added: toEmbed.length - updated,
+    updated,
+    removed: removed.length,
+    unchanged: chunks.length - toEmbed.length,
+    seconds: Math.round((performance.now() - started) / 10) / 100,
+    dry_run: options.dryRun,
+  };
+}
+
+/** Markdown and MDX files, skipping what Docusaurus skips: `_partials`, hidden files, node_modules. */
+export async function listDocuments(docsDir: string): Promise<string[]> {
+  const entries = await readdir(docsDir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile() && /\.mdx?$/.test(entry.name))
+    .map((entry) => relative(docsDir, join(entry.parentPath, entry.name)).split(sep).join('/'))
+    .filter((path) => !path.split('/').some((part) => part.startsWith('_') || part.startsWith('.') || part === 'node_modules'))
+    .sort();
+}
+
+async function parseAll(docsDir: string, files: readonly string[], routeBase: string): Promise<{ chunks: IdentifiedChunk[]; failed: FileFailure[] }> {
+  const chunks: IdentifiedChunk[] = [];
+  const failed: FileFailure[] = [];
+  for (const file of files) {
+    try {
+      const source = await readFile(join(docsDir, file), 'utf8');
+      const document = parseDocument(source, file, { routeBase });
+      if (document.frontMatter.draft === true) continue;
+      chunks.push(...withStableIds(chunkDocument(document)));
+    } catch (error) {
+      if (error instanceof DocumentParseError) failed.push({ file, line: error.line, message: error.message });
+      else failed.push({ file, line: undefined, message: `${file}: cannot be read: ${(error as Error).message}` });
+    }
+  }
+  return { chunks, failed };
+}
+
+/**
+ * A chunk's id names its place, not its content: the n-th chunk of a section keeps its id when the
+ * text changes (an update, re-embedded) and a new section gets a new id (an addition).
+ */
+function withStableIds(chunks: readonly CourseChunk[]): IdentifiedChunk[] {
+  const ordinalByUrl = new Map<string, number>();
+  return chunks.map((chunk) => {
+    const ordinal = ordinalByUrl.get(chunk.url) ?? 0;
+    ordinalByUrl.set(chunk.url, ordinal + 1);
+    return { ...chunk, id: uuidFrom(`${chunk.doc_path}#${chunk.anchor}#${ordinal}`) };
+  });
+}
+
+/** A deterministic UUID (version 5 layout) from a name; Qdrant and Postgres both accept it. */
+function uuidFrom(name: string): string {
+  const bytes = createHash('sha1').update(`docent-chunk:${name}`).digest().subarray(0, 16);
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,92 @@
+/**
+ * `npm run ingest -- [docs-dir] [--reset] [--dry-run] [--store pglite|pgvector|qdrant] [--json]`
+ * Brings the course search up to date with a Docusaurus docs folder (default: the bundled course).
+ * Exit codes: 0 done, 1 could not run, 2 done but some files failed to parse.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ingestCourse, type IngestReport } from '@docent/ingest';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/database.js';
+import { DataDirLockedError } from '../db/pglite-lock.js';
+import { prepareDatabase } from '../db/prepare.js';
+import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE, forgetUnfinishedBundledIngest } from '../knowledge/bundled-course.js';
+import { openKnowledgeBase, StoreUnavailableError } from '../knowledge/knowledge-base.js';
+import { createLogger } from '../observability/logger.js';
+import { EmbedderMismatchError, type VectorStoreName } from '../stores/vector-store.js';
+
+const USAGE = 'Usage: npm run ingest -- [docs-dir] [--reset] [--dry-run] [--store pglite|pgvector|qdrant] [--route-base /docs] [--json]';
+
+async function run(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      reset: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      store: { type: 'string' },
+      'route-base': { type: 'string', default: DOCS_ROUTE_BASE },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.store !== undefined && !['pglite', 'pgvector', 'qdrant'].includes(values.store)) {
+    throw new UsageError(`--store must be pglite, pgvector or qdrant, not "${values.store}"`);
+  }
+  const docsDir = resolve(positionals[0] ?? BUNDLED_COURSE_DIR);
+  const config = loadConfig();
+  // Logs go to stderr so that --json output on stdout stays machine-readable.
+  const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { write: (line: string) => process.stderr.write(line) });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  try {
+    await prepareDatabase(database, log);
+    const knowledge = await openKnowledgeBase(config, database, values.store as VectorStoreName | undefined);
+    const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
+    const report = await ingestCourse(
+      { docsDir, routeBase: values['route-base'], reset: values.reset, dryRun: values['dry-run'], onProgress: progress },
+      knowledge,
+    );
+    if (progress) process.stderr.write('\n');
+    if (!values['dry-run']) forgetUnfinishedBundledIngest(config.dataDir);
+    printReport(report, values.json, docsDir);
+    return report.failed.length > 0 ? 2 : 0;
+  } finally {
+    await database.close();
+  }
+}
+
+function printReport(report: IngestReport, json: boolean, docsDir: string): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ docs_dir: docsDir, ...report })}\n`);
+    return;
+  }
+  for (const failure of report.failed) process.stderr.write(`error: ${failure.message}\n`);
+  const verb = report.dry_run ? 'would be' : 'were';
+  process.stdout.write(
+    `${report.files} files (${report.failed.length} failed), ${report.chunks} chunks: ` +
+      `${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged ` +
+      `${report.dry_run ? `(dry run: nothing ${verb} written) ` : ''}in ${report.seconds.toFixed(1)} s\n`,
+  );
+}
+
+function progressBar(): (done: number, total: number) => void {
+  const width = 30;
+  return (done, total) => {
+    const filled = total === 0 ? width : Math.round((done / total) * width);
+    process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} chunks embedded`);
+  };
+}
+
+class UsageError extends Error {}
+
+try {
+  process.exitCode = await run();
+} catch (error) {
+  const known = [ConfigError, DataDirLockedError, EmbedderMismatchError, StoreUnavailableError, UsageError].some((type) => error instanceof type);
+  process.stderr.write(known ? `error: ${(error as Error).message}\n` : `error: ingest failed: ${(error as Error).stack ?? String(error)}\n`);
+  if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,43 @@
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+import { BundledEmbedder } from '../embed/bundled-embedder.js';
+import { CachedEmbedder } from '../embed/cached-embedder.js';
+import type { Embedder } from '../embed/embedder.js';
+import { ChunkCatalog } from '../stores/chunk-catalog.js';
+import { PgvectorStore } from '../stores/pgvector-store.js';
+import type { VectorStore, VectorStoreName } from '../stores/vector-store.js';
+
+/** Everything course search needs: the chunk catalog, the vector store and the embedder. */
+export interface KnowledgeBase {
+  catalog: ChunkCatalog;
+  store: VectorStore;
+  /** For ingestion: every text goes to the model. */
+  embedder: Embedder;
+  /** For questions: recent questions are answered from a cache. */
+  queryEmbedder: Embedder;
+}
+
+export class StoreUnavailableError extends Error {}
+
+export async function openKnowledgeBase(config: Config, database: Database, storeOverride?: VectorStoreName): Promise<KnowledgeBase> {
+  const embedder = await BundledEmbedder.load();
+  return {
+    catalog: new ChunkCatalog(database.db),
+    store: createVectorStore(config, database, storeOverride),
+    embedder,
+    queryEmbedder: new CachedEmbedder(embedder),
+  };
+}
+
+/** Qdrant when `QDRANT_URL` is set, else pgvector inside the database Docent already uses. */
+function createVectorStore(config: Config, database: Database, storeOverride: VectorStoreName | undefined): VectorStore {
+  const wanted: VectorStoreName = storeOverride ?? (config.qdrant.url ? 'qdrant' : database.kind === 'pglite' ? 'pglite' : 'pgvector');
+  if (wanted === 'qdrant') {
+    throw new StoreUnavailableError('QDRANT_URL is set, but this build has no Qdrant adapter yet; unset QDRANT_URL to use pgvector in the database.');
+  }
+  const inDatabase = database.kind === 'pglite' ? 'pglite' : 'pgvector';
+  if (wanted !== inDatabase) {
+    throw new StoreUnavailableError(`The ${wanted} store needs ${wanted === 'pglite' ? 'the embedded database (unset DATABASE_URL)' : 'DATABASE_URL pointing at PostgreSQL'}.`);
+  }
+  return new PgvectorStore(database.db, inDatabase, config.qdrant.collection);
+}

@@ -1,0 +1,88 @@
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { CatalogChunk } from '../stores/chunk-catalog.js';
+import type { ScoredId } from '../stores/vector-store.js';
+
+/** The usual RRF constant: damps the weight of top ranks so neither list dominates. */
+const RRF_K = 60;
+/** Each retriever proposes this many candidates per wanted result, before fusion and de-duplication. */
+const CANDIDATES_PER_RESULT = 4;
+const MIN_CANDIDATES = 20;
+
+export interface RetrievedChunk extends CatalogChunk {
+  /** Reciprocal-rank-fusion score of the two retrievers. */
+  score: number;
+  /** Cosine similarity from dense search, when the chunk was among its candidates. */
+  dense_score: number | null;
+  /** Full-text rank, when the chunk was among lexical candidates. */
+  lexical_score: number | null;
+}
+
+/**
+ * Hybrid retrieval: dense (embedding) search finds passages that mean the same as the question,
+ * lexical (full-text) search finds passages that use its exact terms; their rankings are fused
+ * with Reciprocal Rank Fusion, and only the best chunk of each section is kept, so the results
+ * point at distinct places in the course.
+ */
+export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
+
+export async function retrieveRelevantChunks(
+  knowledge: KnowledgeBase,
+  question: string,
+  limit: number,
+  mode: RetrievalMode = 'hybrid',
+): Promise<RetrievedChunk[]> {
+  const candidates = Math.max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES);
+  const [dense, lexical] = await Promise.all([
+    mode === 'lexical' ? [] : searchDense(knowledge, question, candidates),
+    mode === 'dense' ? [] : knowledge.catalog.searchText(question, candidates),
+  ]);
+  const fused = fuseRankings(dense, lexical);
+  const chunks = new Map((await knowledge.catalog.get(fused.map((entry) => entry.id))).map((chunk) => [chunk.id, chunk]));
+
+  const seenSections = new Set<string>();
+  const results: RetrievedChunk[] = [];
+  for (const entry of fused) {
+    const chunk = chunks.get(entry.id);
+    // A vector without a catalog row (an interrupted ingest) is skipped rather than shown empty.
+    if (!chunk || seenSections.has(chunk.url)) continue;
+    seenSections.add(chunk.url);
+    results.push({ ...chunk, score: entry.score, dense_score: entry.denseScore, lexical_score: entry.lexicalScore });
+    if (results.length === limit) break;
+  }
+  return results;
+}
+
+async function searchDense(knowledge: KnowledgeBase, question: string, candidates: number): Promise<ScoredId[]> {
+  const [queryVector] = await knowledge.queryEmbedder.embed([question]);
+  return queryVector ? knowledge.store.search(queryVector, candidates) : [];
+}
+
+interface FusedEntry {
+  id: string;
+  score: number;
+  denseScore: number | null;
+  lexicalScore: number | null;
+}
+
+export function fuseRankings(dense: readonly ScoredId[], lexical: readonly ScoredId[]): FusedEntry[] {
+  const entries = new Map<string, FusedEntry>();
+  const entryFor = (id: string) => {
+    let entry = entries.get(id);
+    if (!entry) {
+      entry = { id, score: 0, denseScore: null, lexicalScore: null };
+      entries.set(id, entry);
+    }
+    return entry;
+  };
+  dense.forEach((result, rank) => {
+    const entry = entryFor(result.id);
+    entry.score += 1 / (RRF_K + rank + 1);
+    entry.denseScore = result.score;
+  });
+  lexical.forEach((result, rank) => {
+    const entry = entryFor(result.id);
+    entry.score += 1 / (RRF_K + rank + 1);
+    entry.lexicalScore = result.score;
+  });
+  return [...entries.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+}
