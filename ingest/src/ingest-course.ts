@@ -68,7 +68,12 @@ export interface IngestReport {
   dry_run: boolean;
 }
 
-const EMBED_BATCH = 32;
+/**
+ * Chunks embedded per step. The bundled model computes on the main thread, so a step blocks the
+ * process: small steps, with a yield to the event loop after each, keep a server that ingests in
+ * the background answering requests (and signals) within a fraction of a second.
+ */
+const EMBED_BATCH = 4;
 
 export async function ingestCourse(
   options: IngestOptions,
@@ -106,6 +111,7 @@ export async function ingestCourse(
       await ports.store.upsert(batch.map(({ id, position: _position, ...payload }, index) => ({ id, vector: vectors[index] as Float32Array, payload })));
       await ports.catalog.upsert(batch);
       options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
+      await yieldToEventLoop();
     }
     await ports.store.delete(removed);
     await ports.catalog.delete(removed);
@@ -123,6 +129,11 @@ export async function ingestCourse(
     seconds: Math.round((performance.now() - started) / 10) / 100,
     dry_run: options.dryRun,
   };
+}
+
+/** Model and database calls resolve as microtasks; only a macrotask lets I/O and signals through. */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Markdown and MDX files, skipping what Docusaurus skips: `_partials`, hidden files, node_modules. */

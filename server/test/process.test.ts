@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { healthResponseSchema } from '@docent/protocol';
+import { healthResponseSchema, searchResponseSchema } from '@docent/protocol';
 import { temporaryDirectory } from './helpers/app.js';
 import { createFreshPostgresDatabase } from './helpers/postgres.js';
 import { spawnServer } from './helpers/process.js';
@@ -27,6 +27,24 @@ describe('the server process', () => {
     expect(await server.exited).toBe(0);
     expect(server.output()).toContain('shutdown complete');
   });
+
+  it('ingests the bundled course on a first start and answers course questions from it', async () => {
+    const server = spawnServer({ DATA_DIR: dataDir() });
+    try {
+      const address = await server.listening;
+      // Health answers while the course is still being ingested in the background.
+      expect((await health(address)).status).toBe(200);
+      await server.waitForOutput(/"msg":"bundled course ingested"/);
+      const url = new URL(`${address}/api/v1/search`);
+      url.searchParams.set('q', "how do I describe a robot's joints");
+      const body = searchResponseSchema.parse(await (await fetch(url)).json());
+      expect(body.results[0]?.doc_path).toBe('ros2/urdf-robot-description.md');
+      expect(body.results.slice(0, 3).map((result) => result.url)).toContain('/docs/ros2/urdf-robot-description#describing-joints');
+    } finally {
+      server.child.kill('SIGTERM');
+      expect(await server.exited).toBe(0);
+    }
+  }, 90_000);
 
   it('refuses a second process on the same data directory, with a clear message', async () => {
     const directory = dataDir();

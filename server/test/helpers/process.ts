@@ -11,6 +11,8 @@ export interface ServerProcess {
   exited: Promise<number | null>;
   /** Resolves with the listening address once the server logs it. */
   listening: Promise<string>;
+  /** Resolves when the output matches; rejects if the process exits first. */
+  waitForOutput(pattern: RegExp): Promise<void>;
 }
 
 /** Starts the real server (`src/main.ts`) as a child process with exactly the given environment. */
@@ -34,5 +36,15 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     void exited.then((code) => reject(new Error(`server exited with code ${code} before listening:\n${output}`)));
   });
   listening.catch(() => undefined);
-  return { child, output: () => output, exited, listening };
+  const waitForOutput = (pattern: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (pattern.test(output)) resolve();
+      };
+      check();
+      child.stdout.on('data', check);
+      child.stderr.on('data', check);
+      void exited.then((code) => reject(new Error(`server exited with code ${code} before printing ${pattern}:\n${output}`)));
+    });
+  return { child, output: () => output, exited, listening, waitForOutput };
 }

@@ -1,0 +1,108 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { errorResponseSchema, searchResponseSchema, storeStatusSchema } from '@docent/protocol';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, type DocentApp } from '../../src/app.js';
+import { temporaryDirectory, testConfig } from '../helpers/app.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+function runIngestCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/cli/ingest.ts', ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('npm run ingest', () => {
+  const docs = temporaryDirectory();
+  const data = temporaryDirectory();
+  beforeAll(() => {
+    mkdirSync(join(docs.path, 'guide'));
+    writeFileSync(join(docs.path, 'guide/setup.md'), '---\ntitle: Setup\n---\n\n## Installing\n\nRun the installer, then restart.\n');
+    writeFileSync(join(docs.path, 'guide/broken.md'), '---\ntitle: [unclosed\n---\n\nText.\n');
+  });
+  afterAll(() => {
+    docs.remove();
+    data.remove();
+  });
+
+  it('ingests the good files, names the broken one with its line, and exits with code 2', async () => {
+    const result = await runIngestCli([docs.path], { DATA_DIR: data.path });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error: guide/broken.md:2: front matter is not valid YAML');
+    expect(result.stdout).toMatch(/^2 files \(1 failed\), 1 chunks: 1 added, 0 updated, 0 removed, 0 unchanged in \d+\.\d s$/m);
+  });
+
+  it('prints machine-readable JSON with --json, and only reports in a dry run', async () => {
+    const result = await runIngestCli([docs.path, '--json', '--dry-run'], { DATA_DIR: data.path });
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(report).toMatchObject({ files: 2, chunks: 1, added: 0, unchanged: 1, dry_run: true, failed: [{ file: 'guide/broken.md', line: 2 }] });
+  });
+
+  it('rejects an unknown store with a usage message and exit code 1', async () => {
+    const result = await runIngestCli([docs.path, '--store', 'elastic'], { DATA_DIR: data.path });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--store must be pglite, pgvector or qdrant');
+  });
+});
+
+describe('GET /api/v1/search', () => {
+  let app: DocentApp;
+  beforeAll(async () => {
+    const docs = temporaryDirectory();
+    mkdirSync(join(docs.path, 'ros2'));
+    writeFileSync(join(docs.path, 'ros2/urdf.md'), '---\ntitle: URDF\n---\n\n## Describing joints\n\nJoints connect links; a revolute joint rotates.\n\n## Links\n\nLinks carry inertia.\n');
+    const config = testConfig();
+    app = await buildApp(config);
+    const { ingestCourse } = await import('@docent/ingest');
+    await ingestCourse({ docsDir: docs.path, routeBase: '/docs', reset: false, dryRun: false }, app.knowledge);
+    docs.remove();
+  });
+  afterAll(() => app.close());
+
+  it('returns ranked passages with heading, url and scores', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/search', query: { q: "how do I describe a robot's joints", k: '2' } });
+    expect(response.statusCode).toBe(200);
+    const body = searchResponseSchema.parse(response.json());
+    expect(body.results).toHaveLength(2);
+    expect(body.results[0]).toMatchObject({ chapter: 'URDF', heading: 'Describing joints', url: '/docs/ros2/urdf#describing-joints' });
+    expect(body.results[0]?.score).toBeGreaterThan(body.results[1]?.score ?? Infinity);
+  });
+
+  it.each([
+    [{ q: '' }, 'query.q'],
+    [{ q: '   ' }, 'query.q'],
+    [{ q: 'x'.repeat(2_001) }, 'query.q'],
+    [{ q: 'joints', k: '0' }, 'query.k'],
+    [{ q: 'joints', k: '51' }, 'query.k'],
+    [{ q: 'joints', k: 'many' }, 'query.k'],
+    [{}, 'query.q'],
+  ])('rejects %j with 400 naming %s', async (query, field) => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/search', query });
+    expect(response.statusCode).toBe(400);
+    const { error } = errorResponseSchema.parse(response.json());
+    expect(error.code).toBe('validation_failed');
+    expect(error.fields?.map((entry) => entry.field)).toContain(field);
+  });
+
+  it('reports the active store at /api/v1/qdrant/status', async () => {
+    const response = await app.inject({ method: 'GET', url: '/api/v1/qdrant/status' });
+    expect(response.statusCode).toBe(200);
+    expect(storeStatusSchema.parse(response.json())).toMatchObject({
+      status: 'connected',
+      collection: 'physical_ai_course',
+      store: 'pglite',
+      vectors: 2,
+      dimensions: 512,
+    });
+  });
+});
