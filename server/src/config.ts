@@ -64,6 +64,10 @@ const envSchema = z.object({
   SECRET_KEY: optionalString,
   INTEGRATION_TEST_MODE: booleanFlag,
   CORS_ORIGINS: optionalString,
+  EMBEDDING_BASE_URL: urlWithScheme(['http:', 'https:']),
+  EMBEDDING_API_KEY: optionalString,
+  EMBEDDING_MODEL: optionalString,
+  EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(8192).optional(),
 });
 
 export type NodeEnv = z.infer<typeof envSchema>['NODE_ENV'];
@@ -86,6 +90,8 @@ export interface Config {
   secretKeySource: 'env' | 'generated' | 'data-dir';
   integrationTestMode: boolean;
   corsOrigins: string[];
+  /** Unset → the bundled offline model. */
+  embedding: { baseUrl: string; apiKey: string | undefined; model: string; dimensions: number | undefined } | undefined;
 }
 
 /** Parses and validates the environment. Throws `ConfigError` naming the first bad variable. */
@@ -104,6 +110,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const corsOrigins = parseCorsOrigins(vars.CORS_ORIGINS, isProduction);
   const secret = isProduction ? requireProductionSecret(vars.SECRET_KEY) : devSecret(vars.SECRET_KEY, dataDir);
+  if (vars.EMBEDDING_BASE_URL !== undefined && vars.EMBEDDING_MODEL === undefined) {
+    throw new ConfigError('EMBEDDING_MODEL', 'must be set when EMBEDDING_BASE_URL is (e.g. sentence-transformers/all-MiniLM-L6-v2)');
+  }
 
   return {
     nodeEnv: vars.NODE_ENV,
@@ -119,6 +128,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     secretKeySource: secret.source,
     integrationTestMode: vars.INTEGRATION_TEST_MODE,
     corsOrigins,
+    embedding:
+      vars.EMBEDDING_BASE_URL === undefined
+        ? undefined
+        : { baseUrl: vars.EMBEDDING_BASE_URL, apiKey: vars.EMBEDDING_API_KEY, model: vars.EMBEDDING_MODEL ?? '', dimensions: vars.EMBEDDING_DIMENSIONS },
   };
 }
 

@@ -76,6 +76,9 @@ describe('configuration', () => {
     [{ INTEGRATION_TEST_MODE: 'maybe' }, 'INTEGRATION_TEST_MODE'],
     [{ CORS_ORIGINS: 'https://ok.example.com,https://bad.example.com/path' }, 'CORS_ORIGINS'],
     [{ QDRANT_COLLECTION: 'no spaces please' }, 'QDRANT_COLLECTION'],
+    [{ EMBEDDING_BASE_URL: 'http://localhost:8080/v1' }, 'EMBEDDING_MODEL'],
+    [{ EMBEDDING_BASE_URL: 'localhost:8080', EMBEDDING_MODEL: 'm' }, 'EMBEDDING_BASE_URL'],
+    [{ EMBEDDING_DIMENSIONS: 'wide' }, 'EMBEDDING_DIMENSIONS'],
   ])('names the variable when a value is malformed: %s', (env, variable) => {
     expect(configError(env).variable).toBe(variable);
   });

@@ -3,6 +3,7 @@ import type { Database } from '../db/database.js';
 import { BundledEmbedder } from '../embed/bundled-embedder.js';
 import { CachedEmbedder } from '../embed/cached-embedder.js';
 import type { Embedder } from '../embed/embedder.js';
+import { OpenAiCompatibleEmbedder } from '../embed/openai-compatible-embedder.js';
 import { ChunkCatalog } from '../stores/chunk-catalog.js';
 import { PgvectorStore } from '../stores/pgvector-store.js';
 import type { VectorStore, VectorStoreName } from '../stores/vector-store.js';
@@ -20,7 +21,7 @@ export interface KnowledgeBase {
 export class StoreUnavailableError extends Error {}
 
 export async function openKnowledgeBase(config: Config, database: Database, storeOverride?: VectorStoreName): Promise<KnowledgeBase> {
-  const embedder = await BundledEmbedder.load();
+  const embedder = config.embedding ? await OpenAiCompatibleEmbedder.connect(config.embedding) : await BundledEmbedder.load();
   return {
     catalog: new ChunkCatalog(database.db),
     store: createVectorStore(config, database, storeOverride),
