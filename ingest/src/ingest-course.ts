@@ -21,6 +21,8 @@ export interface CatalogPort {
   upsert(chunks: readonly IdentifiedChunk[]): Promise<void>;
   delete(ids: readonly string[]): Promise<void>;
   deleteAll(): Promise<void>;
+  /** Recomputes statistics that depend on all chunks (term frequencies for lexical search). */
+  refreshTermStatistics(): Promise<void>;
 }
 
 /** What ingestion needs from the vector store. */
@@ -116,6 +118,7 @@ export async function ingestCourse(
     await ports.store.delete(removed);
     await ports.catalog.delete(removed);
     if (toEmbed.length > 0) await ports.store.finishBulkLoad();
+    if (toEmbed.length > 0 || removed.length > 0) await ports.catalog.refreshTermStatistics();
   }
 
   return {

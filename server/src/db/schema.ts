@@ -144,6 +144,16 @@ export const courseChunks = pgTable(
   ],
 );
 
+/**
+ * How many chunks contain each search term, refreshed after every ingest. Lexical search leaves
+ * out terms that most chunks contain: they match nearly everything, rank nothing, and make the
+ * query scan the whole table.
+ */
+export const courseTermStats = pgTable('course_term_stats', {
+  lexeme: text('lexeme').primaryKey(),
+  chunkCount: integer('chunk_count').notNull(),
+});
+
 /** Which embedder filled each vector collection, so vectors of two models are never mixed. */
 export const vectorCollections = pgTable('vector_collections', {
   name: text('name').primaryKey(),
@@ -153,4 +163,4 @@ export const vectorCollections = pgTable('vector_collections', {
   createdAt: createdAt(),
 });
 
-export const schema = { users, sessions, apiTokens, threads, messages, feedback, courseChunks, vectorCollections };
+export const schema = { users, sessions, apiTokens, threads, messages, feedback, courseChunks, courseTermStats, vectorCollections };

@@ -9,6 +9,10 @@ export interface CatalogChunk extends ChunkPayload {
 }
 
 const WRITE_BATCH = 200;
+/** A term in more than this share of all chunks is too common to search by... */
+const COMMON_TERM_SHARE = 0.05;
+/** ...unless the course is so small that this many chunks is still a useful match. */
+const COMMON_TERM_FLOOR = 20;
 
 /**
  * The relational record of every course chunk: text and payload, content hashes for incremental
@@ -90,16 +94,37 @@ export class ChunkCatalog {
     }));
   }
 
+  /** Recounts how many chunks contain each term; call after changing the chunks. */
+  async refreshTermStatistics(): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.execute(sql`delete from course_term_stats`);
+      await tx.execute(sql`insert into course_term_stats (lexeme, chunk_count) select word, ndoc from ts_stat('select search_document from course_chunks')`);
+    });
+  }
+
   /**
    * Full-text search, any-word semantics: a question rarely contains every word of the passage
    * that answers it, so the query's terms are OR-ed and ranked by cover density (headings weigh
-   * more than body text).
+   * more than body text). Terms found in more than COMMON_TERM_SHARE of the chunks are left out
+   * (the two rarest terms are always kept): like stop words, they cannot tell passages apart, and
+   * on a large course they would make every query rank nearly every chunk.
    */
   async searchText(query: string, limit: number): Promise<ScoredId[]> {
     const rows = await queryRows<{ id: string; score: number }>(
       this.db,
-      sql`with q as (
-            select nullif(replace(plainto_tsquery('english', ${query})::text, ' & ', ' | '), '')::tsquery as query
+      sql`with terms as (
+            select t.lexeme, coalesce(s.chunk_count, 0) as chunk_count
+            from unnest(to_tsvector('english', ${query})) as t
+            left join course_term_stats s on s.lexeme = t.lexeme
+          ),
+          chosen as (
+            select lexeme from terms
+            where chunk_count <= greatest((select count(*) from course_chunks) * ${COMMON_TERM_SHARE}::float8, ${COMMON_TERM_FLOOR}::int)
+            union
+            select lexeme from (select lexeme from terms order by chunk_count, lexeme limit 2) as rarest
+          ),
+          q as (
+            select to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) as query from chosen
           )
           select c.id::text as id, ts_rank_cd(c.search_document, q.query, 1) as score
           from course_chunks c, q

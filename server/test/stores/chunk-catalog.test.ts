@@ -62,6 +62,20 @@ describe.each(DATABASE_BACKENDS)('chunk catalog on $name', ({ name }) => {
     expect(await catalog.searchText("?!'&|", 10)).toEqual([]);
   });
 
+  it('searches by the distinctive words of a question, not the ones every chunk contains', async () => {
+    const common = Array.from({ length: 40 }, (_, index) => chunk({ doc_path: 'bulk.md', heading: `Part ${index}`, text: `The robot moves its arm, step ${index}.` }));
+    const distinctive = chunk({ doc_path: 'bulk.md', heading: 'Gearboxes', text: 'A harmonic gearbox gives the robot arm high reduction with no backlash.' });
+    await catalog.upsert([...common, distinctive]);
+    await catalog.refreshTermStatistics();
+    // "robot" is in every chunk: only "gearbox" decides, so the 40 robot chunks do not match at all.
+    const results = await catalog.searchText('which gearbox does the robot use', 5);
+    expect(results.map((result) => result.id)).toEqual([distinctive.id]);
+    // A question made only of common words still finds something: its rarest terms are kept.
+    expect((await catalog.searchText('robot', 5)).length).toBe(5);
+    await catalog.delete([...common, distinctive].map((entry) => entry.id));
+    await catalog.refreshTermStatistics();
+  });
+
   it('updates a chunk in place and deletes chunks', async () => {
     await catalog.upsert([{ ...topics, text: 'Subscribers receive every message a publisher sends.', content_hash: 'new-hash' }]);
     expect((await catalog.hashes()).get(topics.id)?.contentHash).toBe('new-hash');
