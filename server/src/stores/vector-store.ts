@@ -2,17 +2,13 @@
  * Where chunk vectors live and are searched: the embedded database (PGlite with pgvector),
  * PostgreSQL with pgvector, or Qdrant. Every adapter passes the same behaviour suite.
  */
+import type { CourseChunk } from '@docent/ingest';
 
-/** What a store keeps beside each vector (Qdrant's payload; the original design's contract). */
-export interface ChunkPayload {
-  text: string;
-  chapter: string;
-  url: string;
-  heading: string;
-  anchor: string;
-  doc_path: string;
-  content_hash: string;
-}
+/**
+ * What a store keeps beside each vector: `{text, chapter, url}` (the original design's contract)
+ * plus heading, anchor, document path and content hash, exactly as the ingest produces them.
+ */
+export type ChunkPayload = Omit<CourseChunk, 'position'>;
 
 export interface VectorPoint {
   /** A UUID, stable for a section of a document (see ingest's chunk identity). */
