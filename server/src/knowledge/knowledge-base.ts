@@ -6,6 +6,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { OpenAiCompatibleEmbedder } from '../embed/openai-compatible-embedder.js';
 import { ChunkCatalog } from '../stores/chunk-catalog.js';
 import { PgvectorStore } from '../stores/pgvector-store.js';
+import { QdrantStore } from '../stores/qdrant-store.js';
 import type { VectorStore, VectorStoreName } from '../stores/vector-store.js';
 
 /** Everything course search needs: the chunk catalog, the vector store and the embedder. */
@@ -34,7 +35,8 @@ export async function openKnowledgeBase(config: Config, database: Database, stor
 function createVectorStore(config: Config, database: Database, storeOverride: VectorStoreName | undefined): VectorStore {
   const wanted: VectorStoreName = storeOverride ?? (config.qdrant.url ? 'qdrant' : database.kind === 'pglite' ? 'pglite' : 'pgvector');
   if (wanted === 'qdrant') {
-    throw new StoreUnavailableError('QDRANT_URL is set, but this build has no Qdrant adapter yet; unset QDRANT_URL to use pgvector in the database.');
+    if (!config.qdrant.url) throw new StoreUnavailableError('The qdrant store needs QDRANT_URL (and QDRANT_API_KEY for Qdrant Cloud).');
+    return new QdrantStore(database.db, { url: config.qdrant.url, apiKey: config.qdrant.apiKey, collection: config.qdrant.collection });
   }
   const inDatabase = database.kind === 'pglite' ? 'pglite' : 'pgvector';
   if (wanted !== inDatabase) {

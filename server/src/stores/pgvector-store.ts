@@ -1,8 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { queryRows, type DocentDb } from '../db/database.js';
-import { vectorCollections } from '../db/schema.js';
+import { claimCollectionForEmbedder, forgetCollection, recordedEmbedder } from './embedder-registry.js';
 import {
-  EmbedderMismatchError,
   type EmbedderIdentity,
   type ScoredId,
   type VectorPoint,
@@ -34,13 +33,7 @@ export class PgvectorStore implements VectorStore {
     await this.db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`docent-vectors-${this.collection}`}))`);
       await tx.execute(sql`create extension if not exists vector`);
-      const [stored] = await tx.select().from(vectorCollections).where(eq(vectorCollections.name, this.collection));
-      if (stored && (stored.embedderId !== embedder.id || stored.dimensions !== embedder.dimensions)) {
-        throw new EmbedderMismatchError(this.collection, { id: stored.embedderId, dimensions: stored.dimensions }, embedder);
-      }
-      if (!stored) {
-        await tx.insert(vectorCollections).values({ name: this.collection, store: this.name, embedderId: embedder.id, dimensions: embedder.dimensions });
-      }
+      await claimCollectionForEmbedder(tx, this.collection, this.name, embedder);
       await tx.execute(
         sql.raw(`create table if not exists ${this.table} (
           chunk_id uuid primary key,
@@ -106,20 +99,20 @@ export class PgvectorStore implements VectorStore {
 
   async reset(): Promise<void> {
     await this.db.execute(sql.raw(`drop table if exists ${this.table}`));
-    await this.db.delete(vectorCollections).where(eq(vectorCollections.name, this.collection));
+    await forgetCollection(this.db, this.collection);
     this.dimensions = undefined;
   }
 
   async status(): Promise<VectorStoreStatus> {
     try {
-      const [stored] = await this.db.select().from(vectorCollections).where(eq(vectorCollections.name, this.collection));
+      const stored = await recordedEmbedder(this.db, this.collection);
       return {
         status: 'connected',
         store: this.name,
         collection: this.collection,
         vectors: await this.count(),
         dimensions: stored?.dimensions ?? this.dimensions ?? 0,
-        ...(stored ? { embedder: stored.embedderId } : {}),
+        ...(stored ? { embedder: stored.id } : {}),
       };
     } catch {
       return { status: 'disconnected', store: this.name, collection: this.collection };

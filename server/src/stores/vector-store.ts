@@ -54,7 +54,11 @@ export interface VectorStore {
   count(): Promise<number>;
   /** Called after a bulk load: builds the search index (HNSW builds best over loaded data). */
   finishBulkLoad(): Promise<void>;
-  /** Removes the collection and its embedder record; the next `prepare` starts fresh. */
+  /**
+   * Starts a rebuild: forgets the embedder record, and the next `prepare` makes a fresh, empty
+   * collection. Stores that can keep serving the old vectors until `finishBulkLoad` do (Qdrant,
+   * through an alias switch); the others drop them at once.
+   */
   reset(): Promise<void>;
   status(): Promise<VectorStoreStatus>;
 }

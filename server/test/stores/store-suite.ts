@@ -79,8 +79,9 @@ export function vectorStoreBehaviour(name: string, open: () => Promise<StoreUnde
       await expect(subject.store.prepare({ id: 'other:model@1', dimensions: 384 })).rejects.toThrow(EmbedderMismatchError);
       await expect(subject.store.prepare({ id: 'other:model@1', dimensions: 384 })).rejects.toThrow(/npm run ingest -- --reset/);
       await subject.store.reset();
-      expect(await subject.store.count()).toBe(0);
       await subject.store.prepare({ id: 'other:model@1', dimensions: 384 });
+      await subject.store.finishBulkLoad();
+      expect(await subject.store.count()).toBe(0);
       expect((await subject.store.status()).dimensions).toBe(384);
     });
   });
