@@ -45,8 +45,12 @@ async function start(): Promise<void> {
     await app.knowledge.store.prepare(app.knowledge.embedder);
   } catch (error) {
     if (error instanceof EmbedderMismatchError) exitWith(`Cannot start: ${error.message}`);
-    if (!isDatabaseUnreachable(error)) throw error;
-    app.log.warn('vector store not checked: the database is unreachable; search will be empty until it returns');
+    // An unreachable database or vector store is an outage, not a misconfiguration: start anyway
+    // (health and status report it) and let search recover when the store returns.
+    app.log.warn(
+      { err: error, store: app.knowledge.store.name, database_unreachable: isDatabaseUnreachable(error) },
+      'vector store not ready at startup; course search stays empty until it is reachable',
+    );
   }
 
   const backgroundWork = new AbortController();
