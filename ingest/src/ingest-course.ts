@@ -71,11 +71,11 @@ export interface IngestReport {
 }
 
 /**
- * Chunks embedded per step. The bundled model computes on the main thread, so a step blocks the
- * process: small steps, with a yield to the event loop after each, keep a server that ingests in
- * the background answering requests (and signals) within a fraction of a second.
+ * Chunks per embed-and-write step: one request's worth for a remote embedder, and the granularity
+ * at which an abort (shutdown) takes effect. Keeping the event loop free while a local model
+ * computes is the embedder's job (see the bundled embedder).
  */
-const EMBED_BATCH = 4;
+const EMBED_BATCH = 32;
 
 export async function ingestCourse(
   options: IngestOptions,
@@ -134,7 +134,7 @@ export async function ingestCourse(
   };
 }
 
-/** Model and database calls resolve as microtasks; only a macrotask lets I/O and signals through. */
+/** Database calls can resolve as microtasks; only a macrotask lets I/O and signals through. */
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
