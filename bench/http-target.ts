@@ -1,8 +1,8 @@
 /**
  * One server for the HTTP benchmark, in its own process so it does not share a core with the load
  * generator: `docent` is the full production app (embedded database, metrics, request IDs, JSON
- * logs at the level given as the second argument, written to stdout), `bare` is Fastify with one hello route and nothing else. Prints
- * `LISTENING <port>` on stderr.
+ * logs at the level given as the second argument, written to stdout); `bare` is Fastify with one
+ * hello route and nothing else. Prints `LISTENING <port>` on stderr.
  */
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { chunkDocument, embeddingInput, type CourseChunk } from './chunk-document.js';
 import { DocumentParseError, parseDocument } from './parse-document.js';
 
@@ -113,7 +114,8 @@ export async function ingestCourse(
       await ports.store.upsert(batch.map(({ id, position: _position, ...payload }, index) => ({ id, vector: vectors[index] as Float32Array, payload })));
       await ports.catalog.upsert(batch);
       options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);
-      await yieldToEventLoop();
+      // Database calls can resolve as microtasks; only a macrotask lets I/O and signals through.
+      await setImmediate();
     }
     await ports.store.delete(removed);
     await ports.catalog.delete(removed);
@@ -132,11 +134,6 @@ export async function ingestCourse(
     seconds: Math.round((performance.now() - started) / 10) / 100,
     dry_run: options.dryRun,
   };
-}
-
-/** Database calls can resolve as microtasks; only a macrotask lets I/O and signals through. */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /** Markdown and MDX files, skipping what Docusaurus skips: `_partials`, hidden files, node_modules. */

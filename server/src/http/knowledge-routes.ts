@@ -17,13 +17,8 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase }
     },
     async (request) => {
       const { q, k } = request.query;
-      const results = await retrieveRelevantChunks(knowledge, q, k);
-      return {
-        query: q,
-        results: results.map(({ id, chapter, heading, url, doc_path, text, score, dense_score, lexical_score }) => ({
-          id, chapter, heading, url, doc_path, text, score, dense_score, lexical_score,
-        })),
-      };
+      // The response schema keeps only the published fields (internal ones like position are dropped).
+      return { query: q, results: await retrieveRelevantChunks(knowledge, q, k) };
     },
   );
 

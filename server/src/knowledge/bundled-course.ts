@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestCourse } from '@docent/ingest';
@@ -22,15 +22,6 @@ export function forgetUnfinishedBundledIngest(dataDir: string): void {
   rmSync(join(dataDir, UNFINISHED_MARKER), { force: true });
 }
 
-function hasUnfinishedBundledIngest(dataDir: string): boolean {
-  try {
-    readFileSync(join(dataDir, UNFINISHED_MARKER));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * On the embedded default, a first start has an empty course search: fill it from the bundled
  * course so `npm install && npm start` gives a working assistant with no other step. Runs in the
@@ -43,7 +34,7 @@ export async function ingestBundledCourseIfEmpty(
   signal?: AbortSignal,
 ): Promise<void> {
   if (knowledge.store.name !== 'pglite') return;
-  if ((await knowledge.catalog.count()) > 0 && !hasUnfinishedBundledIngest(dataDir)) return;
+  if ((await knowledge.catalog.count()) > 0 && !existsSync(join(dataDir, UNFINISHED_MARKER))) return;
   writeFileSync(join(dataDir, UNFINISHED_MARKER), `${new Date().toISOString()}\n`);
   log.info({ docs_dir: BUNDLED_COURSE_DIR }, 'course search is empty: ingesting the bundled sample course');
   let lastLogged = 0;

@@ -17,14 +17,15 @@ export interface RetrievedChunk extends CatalogChunk {
   lexical_score: number | null;
 }
 
+/** `dense` and `lexical` alone exist to measure each half (npm run eval). */
+export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
+
 /**
  * Hybrid retrieval: dense (embedding) search finds passages that mean the same as the question,
  * lexical (full-text) search finds passages that use its exact terms; their rankings are fused
  * with Reciprocal Rank Fusion, and only the best chunk of each section is kept, so the results
  * point at distinct places in the course.
  */
-export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
-
 export async function retrieveRelevantChunks(
   knowledge: KnowledgeBase,
   question: string,
@@ -66,23 +67,14 @@ interface FusedEntry {
 
 export function fuseRankings(dense: readonly ScoredId[], lexical: readonly ScoredId[]): FusedEntry[] {
   const entries = new Map<string, FusedEntry>();
-  const entryFor = (id: string) => {
-    let entry = entries.get(id);
-    if (!entry) {
-      entry = { id, score: 0, denseScore: null, lexicalScore: null };
-      entries.set(id, entry);
-    }
-    return entry;
-  };
-  dense.forEach((result, rank) => {
-    const entry = entryFor(result.id);
-    entry.score += 1 / (RRF_K + rank + 1);
-    entry.denseScore = result.score;
-  });
-  lexical.forEach((result, rank) => {
-    const entry = entryFor(result.id);
-    entry.score += 1 / (RRF_K + rank + 1);
-    entry.lexicalScore = result.score;
-  });
+  const addRanking = (ranking: readonly ScoredId[], scoreField: 'denseScore' | 'lexicalScore') =>
+    ranking.forEach((result, rank) => {
+      const entry = entries.get(result.id) ?? { id: result.id, score: 0, denseScore: null, lexicalScore: null };
+      entry.score += 1 / (RRF_K + rank + 1);
+      entry[scoreField] = result.score;
+      entries.set(result.id, entry);
+    });
+  addRanking(dense, 'denseScore');
+  addRanking(lexical, 'lexicalScore');
   return [...entries.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
 }

@@ -19,7 +19,6 @@ const UPSERT_BATCH = 200;
  */
 export class PgvectorStore implements VectorStore {
   private readonly table: string;
-  private dimensions: number | undefined;
 
   constructor(
     private readonly db: DocentDb,
@@ -43,7 +42,6 @@ export class PgvectorStore implements VectorStore {
       );
       await tx.execute(sql.raw(`create index if not exists ${quoteIdentifier(`vectors_${this.collection}_doc_path_idx`)} on ${this.table} (doc_path)`));
     });
-    this.dimensions = embedder.dimensions;
   }
 
   async upsert(points: readonly VectorPoint[]): Promise<void> {
@@ -100,7 +98,6 @@ export class PgvectorStore implements VectorStore {
   async reset(): Promise<void> {
     await this.db.execute(sql.raw(`drop table if exists ${this.table}`));
     await forgetCollection(this.db, this.collection);
-    this.dimensions = undefined;
   }
 
   async status(): Promise<VectorStoreStatus> {
@@ -111,7 +108,7 @@ export class PgvectorStore implements VectorStore {
         store: this.name,
         collection: this.collection,
         vectors: await this.count(),
-        dimensions: stored?.dimensions ?? this.dimensions ?? 0,
+        dimensions: stored?.dimensions ?? 0,
         ...(stored ? { embedder: stored.id } : {}),
       };
     } catch {

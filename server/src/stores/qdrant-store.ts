@@ -78,14 +78,12 @@ export class QdrantStore implements VectorStore {
   }
 
   async search(vector: Float32Array, limit: number): Promise<ScoredId[]> {
-    if (!(await this.client.collectionExists(this.collection)).exists) return [];
-    const response = await this.client.query(this.collection, { query: Array.from(vector), limit, with_payload: false });
-    return response.points.map((point) => ({ id: String(point.id), score: point.score }));
+    const response = await whenCollectionExists(this.client.query(this.collection, { query: Array.from(vector), limit, with_payload: false }));
+    return response?.points.map((point) => ({ id: String(point.id), score: point.score })) ?? [];
   }
 
   async count(): Promise<number> {
-    if (!(await this.client.collectionExists(this.collection)).exists) return 0;
-    return (await this.client.count(this.collection, { exact: true })).count;
+    return (await whenCollectionExists(this.client.count(this.collection, { exact: true })))?.count ?? 0;
   }
 
   async finishBulkLoad(): Promise<void> {
@@ -141,6 +139,19 @@ export class QdrantStore implements VectorStore {
   private async physicalCollectionBehindAlias(): Promise<string | undefined> {
     const { aliases } = await this.client.getAliases();
     return aliases.find((alias) => alias.alias_name === this.collection)?.collection_name;
+  }
+}
+
+/**
+ * Nothing ingested yet means no collection: Qdrant answers 404, which reads as "empty". Asking
+ * first would cost every search a second round trip.
+ */
+async function whenCollectionExists<T>(request: Promise<T>): Promise<T | undefined> {
+  try {
+    return await request;
+  } catch (error) {
+    if (typeof error === 'object' && error !== null && 'status' in error && error.status === 404) return undefined;
+    throw error;
   }
 }
 

@@ -76,6 +76,9 @@ describe('GET /api/v1/search', () => {
     expect(body.results).toHaveLength(2);
     expect(body.results[0]).toMatchObject({ chapter: 'URDF', heading: 'Describing joints', url: '/docs/ros2/urdf#describing-joints' });
     expect(body.results[0]?.score).toBeGreaterThan(body.results[1]?.score ?? Infinity);
+    // Only the published fields leave the server.
+    expect(Object.keys(response.json<{ results: object[] }>().results[0] ?? {}).sort()).toEqual(Object.keys(body.results[0] ?? {}).sort());
+    expect(response.json<{ results: object[] }>().results[0]).not.toHaveProperty('position');
   });
 
   it.each([

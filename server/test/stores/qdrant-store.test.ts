@@ -100,6 +100,12 @@ describe('Qdrant specifics', () => {
     expect(await store.count()).toBe(2);
   });
 
+  it('reads as empty before anything was ingested', async () => {
+    const store = new QdrantStore(relational.database.db, { url: fake.url, apiKey: fake.apiKey, collection: 'never_ingested' });
+    expect(await store.count()).toBe(0);
+    expect(await store.search(Float32Array.from([1, 0, 0, 0]), 5)).toEqual([]);
+  });
+
   it('is refused without the API key, and reports itself disconnected', async () => {
     const store = new QdrantStore(relational.database.db, { url: fake.url, apiKey: 'wrong-key', collection: 'physical_ai_course' });
     await expect(store.count()).rejects.toThrow();
