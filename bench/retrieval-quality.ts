@@ -16,7 +16,7 @@ import { loadConfig } from '../server/src/config.js';
 import { openDatabase } from '../server/src/db/database.js';
 import { prepareDatabase } from '../server/src/db/prepare.js';
 import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
-import { openKnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
+import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
 import { retrieveRelevantChunks, type RetrievalMode } from '../server/src/rag/retrieve.js';
 
 const questionSchema = z.object({
@@ -38,9 +38,10 @@ const dataDir = mkdtempSync(join(tmpdir(), 'docent-eval-'));
 const log = pino({ level: 'silent' });
 const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
 const database = await openDatabase({ databaseUrl: undefined, dataDir, log });
+let knowledge: KnowledgeBase | undefined;
 try {
   await prepareDatabase(database, log);
-  const knowledge = await openKnowledgeBase(config, database);
+  knowledge = await openKnowledgeBase(config, database);
   const ingest = await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, reset: true, dryRun: false }, knowledge);
 
   const summary: Record<string, unknown> = {};
@@ -94,6 +95,7 @@ try {
   );
   console.log(`Wrote ${RESULTS_FILE}`);
 } finally {
+  await knowledge?.close();
   await database.close();
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -68,6 +68,7 @@ async function openTarget(name: Target['name']): Promise<Target> {
     database,
     knowledge,
     cleanup: async () => {
+      await knowledge.close();
       await database.close();
       await dropDatabase();
       rmSync(dataDir, { recursive: true, force: true });

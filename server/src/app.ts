@@ -61,6 +61,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.decorate('knowledge', knowledge);
   app.addHook('onClose', async () => {
     preparation.stop();
+    await knowledge.close();
     await database.close();
   });
 

@@ -11,7 +11,7 @@ import { openDatabase } from '../db/database.js';
 import { DataDirLockedError } from '../db/pglite-lock.js';
 import { prepareDatabase } from '../db/prepare.js';
 import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE, forgetUnfinishedBundledIngest } from '../knowledge/bundled-course.js';
-import { openKnowledgeBase, StoreUnavailableError } from '../knowledge/knowledge-base.js';
+import { openKnowledgeBase, StoreUnavailableError, type KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createLogger } from '../observability/logger.js';
 import { EmbedderMismatchError, type VectorStoreName } from '../stores/vector-store.js';
 
@@ -41,9 +41,10 @@ async function run(): Promise<number> {
   // Logs go to stderr so that --json output on stdout stays machine-readable.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { write: (line: string) => process.stderr.write(line) });
   const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, log });
+  let knowledge: KnowledgeBase | undefined;
   try {
     await prepareDatabase(database, log);
-    const knowledge = await openKnowledgeBase(config, database, values.store as VectorStoreName | undefined);
+    knowledge = await openKnowledgeBase(config, database, values.store as VectorStoreName | undefined);
     const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
     const report = await ingestCourse(
       { docsDir, routeBase: values['route-base'], reset: values.reset, dryRun: values['dry-run'], onProgress: progress },
@@ -54,6 +55,7 @@ async function run(): Promise<number> {
     printReport(report, values.json, docsDir);
     return report.failed.length > 0 ? 2 : 0;
   } finally {
+    await knowledge?.close();
     await database.close();
   }
 }

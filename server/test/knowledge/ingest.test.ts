@@ -63,6 +63,7 @@ describe('ingesting a docs folder', () => {
     write('_partials/shared.md', '## Not a page\n\nPartials are not pages.\n');
   });
   afterAll(async () => {
+    await knowledge.close();
     await database.close();
     await target.cleanup();
     docs.remove();

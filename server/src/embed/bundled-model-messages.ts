@@ -1,0 +1,11 @@
+/** Messages between the server and the bundled model's worker thread. */
+export interface ThreadRequest {
+  job: number;
+  texts: string[];
+}
+
+export type ThreadReply =
+  | { type: 'ready'; id: string; dimensions: number }
+  | { type: 'load-failed'; message: string }
+  | { type: 'vectors'; job: number; vectors: Float32Array[] }
+  | { type: 'failed'; job: number; message: string };

@@ -1,0 +1,152 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ThreadReply, ThreadRequest } from './bundled-model-messages.js';
+import type { Embedder } from './embedder.js';
+
+/**
+ * Texts per message to the worker. Bulk work (ingestion) is cut into pieces this small so a
+ * reader's question waits for at most one piece (~0.3 s) before it jumps the queue.
+ */
+const PIECE_SIZE = 4;
+
+const WORKER_MODULE = new URL('./bundled-model-thread.ts', import.meta.url).href;
+// The worker runs TypeScript like the rest of the server: it registers tsx before importing its
+// entry point (a worker does not inherit `--import tsx`, and vitest's runner does not apply there).
+const TSX_API = tsxRegisterModule();
+const BOOTSTRAP = `import { register } from ${JSON.stringify(TSX_API)}; register(); await import(${JSON.stringify(WORKER_MODULE)});`;
+
+interface Job {
+  texts: string[];
+  resolve: (vectors: Float32Array[]) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The bundled model on a worker thread of its own, so embedding never stalls request handling.
+ * Two views share the one model: `query` (readers' questions, served first) and `bulk`
+ * (ingestion). A crashed worker fails the jobs it held and is started again on the next job.
+ */
+export class BundledModelThread {
+  readonly query: Embedder;
+  readonly bulk: Embedder;
+  private worker: Worker | undefined;
+  private readonly urgent: Job[] = [];
+  private readonly background: Job[] = [];
+  private running: { number: number; job: Job } | undefined;
+  private jobCounter = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly model: { id: string; dimensions: number },
+    worker: Worker,
+  ) {
+    this.query = this.view((texts) => this.enqueue(texts, this.urgent));
+    this.bulk = this.view((texts) => this.embedInPieces(texts));
+    this.attach(worker);
+  }
+
+  static async start(): Promise<BundledModelThread> {
+    const worker = new Worker(BOOTSTRAP, { eval: true });
+    const model = await new Promise<{ id: string; dimensions: number }>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (reply: ThreadReply) => {
+        worker.off('error', reject);
+        if (reply.type === 'ready') resolve({ id: reply.id, dimensions: reply.dimensions });
+        else reject(new Error(`the bundled embedding model did not load: ${reply.type === 'load-failed' ? reply.message : reply.type}`));
+      });
+    });
+    return new BundledModelThread(model, worker);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = undefined;
+    this.failAll(new Error('the embedding model was shut down'));
+    await worker?.terminate();
+  }
+
+  private view(embed: (texts: string[]) => Promise<Float32Array[]>): Embedder {
+    return { id: this.model.id, dimensions: this.model.dimensions, embed: async (texts) => (texts.length === 0 ? [] : embed([...texts])) };
+  }
+
+  private async embedInPieces(texts: string[]): Promise<Float32Array[]> {
+    const pieces: Promise<Float32Array[]>[] = [];
+    for (let start = 0; start < texts.length; start += PIECE_SIZE) pieces.push(this.enqueue(texts.slice(start, start + PIECE_SIZE), this.background));
+    return (await Promise.all(pieces)).flat();
+  }
+
+  private enqueue(texts: string[], queue: Job[]): Promise<Float32Array[]> {
+    if (this.closed) return Promise.reject(new Error('the embedding model was shut down'));
+    return new Promise((resolve, reject) => {
+      queue.push({ texts, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  /** One job at a time goes to the worker, so a question queued behind bulk work overtakes it. */
+  private dispatch(): void {
+    if (this.running || this.closed) return;
+    const job = this.urgent.shift() ?? this.background.shift();
+    if (!job) {
+      // Idle: an idle worker must not keep a finished command-line process alive.
+      this.worker?.unref();
+      return;
+    }
+    const worker = this.worker ?? this.attach(new Worker(BOOTSTRAP, { eval: true }));
+    worker.ref();
+    this.jobCounter += 1;
+    this.running = { number: this.jobCounter, job };
+    worker.postMessage({ job: this.jobCounter, texts: job.texts } satisfies ThreadRequest);
+  }
+
+  private attach(worker: Worker): Worker {
+    this.worker = worker;
+    worker.on('message', (reply: ThreadReply) => {
+      if (reply.type === 'load-failed') {
+        // A restarted worker that cannot load the model fails what waits, rather than looping.
+        this.worker = undefined;
+        void worker.terminate();
+        this.failAll(new Error(`the bundled embedding model did not load: ${reply.message}`));
+        return;
+      }
+      if ((reply.type !== 'vectors' && reply.type !== 'failed') || reply.job !== this.running?.number) return;
+      const { job } = this.running;
+      this.running = undefined;
+      if (reply.type === 'vectors') job.resolve(reply.vectors);
+      else job.reject(new Error(`embedding failed: ${reply.message}`));
+      this.dispatch();
+    });
+    worker.on('error', (error) => this.replaceCrashed(worker, error));
+    worker.on('exit', (code) => this.replaceCrashed(worker, new Error(`the embedding worker exited with code ${code}`)));
+    return worker;
+  }
+
+  private replaceCrashed(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    const running = this.running;
+    this.running = undefined;
+    running?.job.reject(new Error(`embedding failed: ${error.message}`));
+    // Queued jobs are still good: the next dispatch starts a fresh worker for them.
+    this.dispatch();
+  }
+
+  private failAll(error: Error): void {
+    const jobs = [...(this.running ? [this.running.job] : []), ...this.urgent.splice(0), ...this.background.splice(0)];
+    this.running = undefined;
+    for (const job of jobs) job.reject(error);
+  }
+}
+
+/** tsx's ESM registration API, found from its package manifest (its CommonJS twin cannot register ESM hooks). */
+function tsxRegisterModule(): string {
+  const manifestPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const entry = manifest.exports['./esm/api']?.import.default;
+  if (!entry) throw new Error(`tsx at ${manifestPath} has no ESM register API`);
+  return pathToFileURL(join(dirname(manifestPath), entry)).href;
+}

@@ -1,0 +1,61 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BundledEmbedder } from '../../src/embed/bundled-embedder.js';
+import { BundledModelThread } from '../../src/embed/bundled-model-thread-client.js';
+import { cosineSimilarity } from '../../src/embed/embedder.js';
+
+let thread: BundledModelThread;
+beforeAll(async () => {
+  thread = await BundledModelThread.start();
+});
+afterAll(async () => {
+  await thread.close();
+});
+
+describe('the bundled model on its worker thread', () => {
+  it('returns the same vectors as the model in process, in order', async () => {
+    const texts = ['A ROS 2 node publishes messages on a topic.', 'Zero moment point', ''];
+    const [inProcess, threaded] = await Promise.all([BundledEmbedder.load().then((model) => model.embed(texts)), thread.bulk.embed(texts)]);
+    expect(threaded).toHaveLength(3);
+    threaded.forEach((vector, index) => expect(cosineSimilarity(vector, inProcess[index] as Float32Array)).toBeCloseTo(1, 4));
+    expect(thread.query.id).toBe('bundled:universal-sentence-encoder-lite@1');
+    expect(thread.query.dimensions).toBe(512);
+  });
+
+  it("answers a reader's question before a long ingestion that was queued first", async () => {
+    const finished: string[] = [];
+    const passages = Array.from({ length: 40 }, (_, index) => `Passage ${index}: the controller tracks joint ${index} with a PID loop.`);
+    const bulk = thread.bulk.embed(passages).then((vectors) => {
+      finished.push('bulk');
+      return vectors;
+    });
+    const question = thread.query.embed(['how do I tune a PID controller?']).then((vectors) => {
+      finished.push('question');
+      return vectors;
+    });
+    const [bulkVectors, questionVectors] = await Promise.all([bulk, question]);
+    expect(finished).toEqual(['question', 'bulk']);
+    expect(bulkVectors).toHaveLength(40);
+    expect(questionVectors).toHaveLength(1);
+  });
+
+  it('keeps the event loop free while the model computes', async () => {
+    const passages = Array.from({ length: 24 }, (_, index) => `Section ${index} explains inverse kinematics for a six-axis arm in detail.`);
+    let longestStallMs = 0;
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      longestStallMs = Math.max(longestStallMs, now - last);
+      last = now;
+    }, 5);
+    await thread.bulk.embed(passages);
+    clearInterval(timer);
+    // In process, one four-text call blocks for ~300 ms; off-thread the 5 ms timer keeps ticking.
+    expect(longestStallMs).toBeLessThan(100);
+  });
+
+  it('refuses work once closed', async () => {
+    const closing = await BundledModelThread.start();
+    await closing.close();
+    await expect(closing.query.embed(['anything'])).rejects.toThrow(/shut down/);
+  });
+});
