@@ -21,7 +21,6 @@ export interface CatalogPort {
   hashes(): Promise<Map<string, { docPath: string; contentHash: string }>>;
   upsert(chunks: readonly IdentifiedChunk[]): Promise<void>;
   delete(ids: readonly string[]): Promise<void>;
-  deleteAll(): Promise<void>;
   /** Recomputes statistics that depend on all chunks (term frequencies for lexical search). */
   refreshTermStatistics(): Promise<void>;
 }
@@ -86,14 +85,15 @@ export async function ingestCourse(
   const files = await listDocuments(options.docsDir);
   const { chunks, failed } = await parseAll(options.docsDir, files, options.routeBase);
 
-  if (options.reset && !options.dryRun) {
-    await ports.store.reset();
-    await ports.catalog.deleteAll();
-  }
+  // A reset rebuilds the vectors but leaves the catalog in place until each row is rewritten: readers
+  // keep lexical search and citations meanwhile (and, on Qdrant, the previous vectors too).
+  if (options.reset && !options.dryRun) await ports.store.reset();
   if (!options.dryRun) await ports.store.prepare({ id: ports.embedder.id, dimensions: ports.embedder.dimensions });
 
-  const existing = options.reset ? new Map<string, { docPath: string; contentHash: string }>() : await ports.catalog.hashes();
-  const failedDocs = new Set(failed.map((failure) => failure.file));
+  const known = await ports.catalog.hashes();
+  const existing = options.reset ? new Map<string, { docPath: string; contentHash: string }>() : known;
+  // On a reset even a failed file's old chunks go: the rebuilt vectors no longer hold them.
+  const failedDocs = new Set(options.reset ? [] : failed.map((failure) => failure.file));
   const toEmbed: IdentifiedChunk[] = [];
   let updated = 0;
   for (const chunk of chunks) {
@@ -104,7 +104,7 @@ export async function ingestCourse(
   }
   const current = new Set(chunks.map((chunk) => chunk.id));
   // A file that failed keeps its previous chunks: a typo must not empty a chapter from search.
-  const removed = [...existing].filter(([id, { docPath }]) => !current.has(id) && !failedDocs.has(docPath)).map(([id]) => id);
+  const removed = [...known].filter(([id, { docPath }]) => !current.has(id) && !failedDocs.has(docPath)).map(([id]) => id);
 
   if (!options.dryRun) {
     for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {

@@ -69,10 +69,6 @@ export class ChunkCatalog {
     }
   }
 
-  async deleteAll(): Promise<void> {
-    await this.db.delete(courseChunks);
-  }
-
   async count(): Promise<number> {
     const [row] = await queryRows<{ count: number }>(this.db, sql`select count(*)::int as count from course_chunks`);
     return row?.count ?? 0;

@@ -117,4 +117,24 @@ describe('ingesting a docs folder', () => {
     expect(report).toMatchObject({ added: 5, updated: 0, removed: 0, unchanged: 0 });
     expect(await knowledge.store.count()).toBe(5);
   });
+
+  it('keeps the course searchable by its words while a reset rebuild runs, and drops what left the docs', async () => {
+    rmSync(join(docs.path, 'control/balance.md'));
+    const foundMidRebuild: string[] = [];
+    const watchingEmbedder = {
+      ...knowledge.embedder,
+      embed: async (texts: readonly string[]) => {
+        // Called before anything is rewritten: what can a reader find right now?
+        const hits = await knowledge.catalog.get((await knowledge.catalog.searchText('revolute joint axis', 5)).map((hit) => hit.id));
+        foundMidRebuild.push(...hits.map((chunk) => chunk.doc_path));
+        return knowledge.embedder.embed(texts);
+      },
+    };
+    const report = await ingestCourse({ docsDir: docs.path, routeBase: '/docs', reset: true, dryRun: false }, { ...knowledge, embedder: watchingEmbedder });
+    expect(foundMidRebuild).toContain('ros2/urdf.md');
+    expect(report).toMatchObject({ files: 2, removed: 1 });
+    expect(await knowledge.catalog.count()).toBe(4);
+    expect(await knowledge.store.count()).toBe(4);
+    expect((await retrieveRelevantChunks(knowledge, 'how does a humanoid stay upright?', 5)).map((chunk) => chunk.doc_path)).not.toContain('control/balance.md');
+  });
 });
