@@ -17,6 +17,9 @@ export const ERROR_CATALOGUE = {
   rate_limited: { status: 429, message: 'Too many requests. Please wait a moment and try again.' },
   token_budget_exhausted: { status: 429, message: 'The daily answer budget is used up. Please try again tomorrow.' },
   internal_error: { status: 500, message: 'Something went wrong on our side. Please try again.' },
+  answer_failed: { status: 502, message: 'The answer could not be completed. Please try again.' },
+  answer_service_busy: { status: 503, message: 'The answer service is busy right now. Please try again in a moment.' },
+  answer_timeout: { status: 504, message: 'The answer took too long. Please try again.' },
   database_unavailable: { status: 503, message: 'The service is temporarily unavailable. Please try again shortly.' },
   vector_store_unavailable: { status: 503, message: 'Course search is temporarily unavailable. Please try again shortly.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -1,3 +1,4 @@
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -6,6 +7,8 @@ import { REQUEST_ID_HEADER } from '@docent/protocol';
 import type { Config } from './config.js';
 import { openDatabase, type Database } from './db/database.js';
 import { prepareDatabase, type DatabasePreparation } from './db/prepare.js';
+import { HistoryStore } from './chat/history-store.js';
+import { chatRoutes } from './http/chat-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
@@ -15,6 +18,8 @@ import { registerRequestContext, requestIdFor } from './http/request-context.js'
 import { requestLogController } from './http/request-logging.js';
 import { createLogger } from './observability/logger.js';
 import { RequestMetrics } from './observability/metrics.js';
+import { createGenerator } from './rag/create-generator.js';
+import { defaultMinDenseScore } from './rag/relevance.js';
 
 export const DOCENT_VERSION = '0.1.0';
 
@@ -75,5 +80,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerOpenApi(app, DOCENT_VERSION);
   await app.register(operationsRoutes, { database, metrics });
   await app.register(knowledgeRoutes, { knowledge });
+  await app.register(cookie, { secret: config.secretKey });
+  const history = new HistoryStore(database.db);
+  await app.register(chatRoutes, {
+    answering: { knowledge, history, generator: createGenerator(config), minDenseScore: config.chat.minDenseScore ?? defaultMinDenseScore(knowledge.embedder.id) },
+    history,
+    heartbeatMs: config.chat.heartbeatMs,
+    secureCookies: config.isProduction,
+  });
   return app as unknown as DocentApp;
 }

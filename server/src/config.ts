@@ -68,6 +68,12 @@ const envSchema = z.object({
   EMBEDDING_API_KEY: optionalString,
   EMBEDDING_MODEL: optionalString,
   EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).max(8192).optional(),
+  LLM_BASE_URL: urlWithScheme(['http:', 'https:']),
+  LLM_API_KEY: optionalString,
+  LLM_MODEL: optionalString,
+  LLM_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  CHAT_HEARTBEAT_SECONDS: z.coerce.number().min(0.05).max(300).default(15),
+  CHAT_MIN_DENSE_SCORE: z.coerce.number().min(-1).max(1).optional(),
 });
 
 export type NodeEnv = z.infer<typeof envSchema>['NODE_ENV'];
@@ -92,6 +98,14 @@ export interface Config {
   corsOrigins: string[];
   /** Unset → the bundled offline model. */
   embedding: { baseUrl: string; apiKey: string | undefined; model: string; dimensions: number | undefined } | undefined;
+  /** Unset → extractive answers (quoted, cited course sentences). */
+  llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | undefined;
+  chat: {
+    /** SSE comment interval, so proxies do not close a quiet stream. */
+    heartbeatMs: number;
+    /** Overrides the calibrated "the course covers this" similarity floor (see rag/relevance.ts). */
+    minDenseScore: number | undefined;
+  };
 }
 
 /** Parses and validates the environment. Throws `ConfigError` naming the first bad variable. */
@@ -114,6 +128,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError('EMBEDDING_MODEL', 'must be set when EMBEDDING_BASE_URL is (e.g. sentence-transformers/all-MiniLM-L6-v2)');
   }
 
+  const llmVars = [vars.LLM_BASE_URL, vars.LLM_API_KEY, vars.LLM_MODEL];
+  if (llmVars.some((value) => value !== undefined) && llmVars.some((value) => value === undefined)) {
+    const missing = (['LLM_BASE_URL', 'LLM_API_KEY', 'LLM_MODEL'] as const).find((_, index) => llmVars[index] === undefined) ?? 'LLM_MODEL';
+    throw new ConfigError(missing, 'must be set too: LLM_BASE_URL, LLM_API_KEY and LLM_MODEL go together (leave all three unset for extractive answers)');
+  }
+
   return {
     nodeEnv: vars.NODE_ENV,
     isProduction,
@@ -132,6 +152,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       vars.EMBEDDING_BASE_URL === undefined
         ? undefined
         : { baseUrl: vars.EMBEDDING_BASE_URL, apiKey: vars.EMBEDDING_API_KEY, model: vars.EMBEDDING_MODEL ?? '', dimensions: vars.EMBEDDING_DIMENSIONS },
+    llm:
+      vars.LLM_BASE_URL === undefined || vars.LLM_API_KEY === undefined || vars.LLM_MODEL === undefined
+        ? undefined
+        : { baseUrl: vars.LLM_BASE_URL, apiKey: vars.LLM_API_KEY, model: vars.LLM_MODEL, timeoutMs: vars.LLM_TIMEOUT_SECONDS * 1000 },
+    chat: { heartbeatMs: vars.CHAT_HEARTBEAT_SECONDS * 1000, minDenseScore: vars.CHAT_MIN_DENSE_SCORE },
   };
 }
 

@@ -20,6 +20,12 @@ export interface RetrievedChunk extends CatalogChunk {
 /** `dense` and `lexical` alone exist to measure each half (npm run eval). */
 export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
 
+export interface RetrievalOptions {
+  mode?: RetrievalMode;
+  /** The page (URL or route, optionally with `#anchor`) the reader is on or selected text in: its sections rank higher. */
+  preferPage?: string | undefined;
+}
+
 /**
  * Hybrid retrieval: dense (embedding) search finds passages that mean the same as the question,
  * lexical (full-text) search finds passages that use its exact terms; their rankings are fused
@@ -30,8 +36,9 @@ export async function retrieveRelevantChunks(
   knowledge: KnowledgeBase,
   question: string,
   limit: number,
-  mode: RetrievalMode = 'hybrid',
+  options: RetrievalOptions | RetrievalMode = {},
 ): Promise<RetrievedChunk[]> {
+  const { mode = 'hybrid', preferPage } = typeof options === 'string' ? { mode: options } : options;
   const candidates = Math.max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES);
   const [dense, lexical] = await Promise.all([
     mode === 'lexical' ? [] : searchDense(knowledge, question, candidates),
@@ -39,6 +46,16 @@ export async function retrieveRelevantChunks(
   ]);
   const fused = fuseRankings(dense, lexical);
   const chunks = new Map((await knowledge.catalog.get(fused.map((entry) => entry.id))).map((chunk) => [chunk.id, chunk]));
+  if (preferPage !== undefined) {
+    const preferred = locationOf(preferPage);
+    for (const entry of fused) {
+      const location = locationOf(chunks.get(entry.id)?.url ?? '');
+      // As if one retriever had ranked the reader's page first, and its section once more.
+      if (location.route === preferred.route) entry.score += 1 / (RRF_K + 1);
+      if (location.route === preferred.route && preferred.anchor !== '' && location.anchor === preferred.anchor) entry.score += 1 / (RRF_K + 1);
+    }
+    fused.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  }
 
   const seenSections = new Set<string>();
   const results: RetrievedChunk[] = [];
@@ -51,6 +68,13 @@ export async function retrieveRelevantChunks(
     if (results.length === limit) break;
   }
   return results;
+}
+
+/** `https://site/docs/ros2/urdf/#x` and `/docs/ros2/urdf#x` are the same section of the same page. */
+function locationOf(url: string): { route: string; anchor: string } {
+  if (!URL.canParse(url, 'http://page.invalid')) return { route: url, anchor: '' };
+  const parsed = new URL(url, 'http://page.invalid');
+  return { route: parsed.pathname.replace(/\/+$/, ''), anchor: decodeURIComponent(parsed.hash.slice(1)) };
 }
 
 async function searchDense(knowledge: KnowledgeBase, question: string, candidates: number): Promise<ScoredId[]> {

@@ -1,0 +1,125 @@
+import type { Selection, Source, ThreadMessage, ThreadSummary, Usage } from '@docent/protocol';
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import type { DocentDb } from '../db/database.js';
+import { feedback, messages, threads } from '../db/schema.js';
+
+/** Who a thread belongs to: an anonymous visitor (signed cookie) or, later, a signed-in user. */
+export type Owner = { kind: 'visitor'; id: string } | { kind: 'user'; id: string };
+
+export type MessageStatus = 'complete' | 'streaming' | 'interrupted' | 'failed';
+
+/** What is stored with an answer, beyond its text: enough to show it again and to study it later. */
+export interface AnswerRecord {
+  content: string;
+  status: Exclude<MessageStatus, 'streaming'>;
+  sources: readonly (Source & { score?: number | null })[];
+  cited: readonly number[];
+  usage: Usage;
+  generator: string;
+}
+
+const TITLE_LENGTH = 80;
+const THREAD_LIST_LIMIT = 100;
+
+/** Threads, messages and feedback, always scoped to their owner: another owner's ids read as missing. */
+export class HistoryStore {
+  constructor(private readonly db: DocentDb) {}
+
+  async createThread(owner: Owner, firstMessage: string): Promise<string> {
+    const title = firstMessage.length > TITLE_LENGTH ? `${firstMessage.slice(0, TITLE_LENGTH - 1).trimEnd()}…` : firstMessage;
+    const [row] = await this.db
+      .insert(threads)
+      .values({ title, ...(owner.kind === 'user' ? { userId: owner.id } : { anonymousId: owner.id }) })
+      .returning({ id: threads.id });
+    return (row as { id: string }).id;
+  }
+
+  async findThread(owner: Owner, threadId: string): Promise<ThreadSummary | undefined> {
+    const [row] = await this.db.select().from(threads).where(and(eq(threads.id, threadId), ownedBy(owner)));
+    return row ? summary(row) : undefined;
+  }
+
+  async listThreads(owner: Owner): Promise<ThreadSummary[]> {
+    const rows = await this.db.select().from(threads).where(ownedBy(owner)).orderBy(desc(threads.updatedAt)).limit(THREAD_LIST_LIMIT);
+    return rows.map(summary);
+  }
+
+  /** True when the thread existed and belonged to the owner. */
+  async deleteThread(owner: Owner, threadId: string): Promise<boolean> {
+    const deleted = await this.db.delete(threads).where(and(eq(threads.id, threadId), ownedBy(owner))).returning({ id: threads.id });
+    return deleted.length > 0;
+  }
+
+  /** The reader's question and an empty answer placeholder, in one transaction: the ids exist before generation starts. */
+  async startExchange(threadId: string, question: string, selection: Selection | undefined): Promise<{ questionId: string; answerId: string }> {
+    return this.db.transaction(async (tx) => {
+      const [asked] = await tx.insert(messages).values({ threadId, role: 'user', content: question, context: selection ?? null }).returning({ id: messages.id });
+      // The answer is created a moment later so that it sorts after the question.
+      const [answer] = await tx
+        .insert(messages)
+        .values({ threadId, role: 'assistant', content: '', status: 'streaming', createdAt: sql`now() + interval '1 millisecond'` })
+        .returning({ id: messages.id });
+      await tx.update(threads).set({ updatedAt: sql`now()` }).where(eq(threads.id, threadId));
+      return { questionId: (asked as { id: string }).id, answerId: (answer as { id: string }).id };
+    });
+  }
+
+  async finishAnswer(answerId: string, answer: AnswerRecord): Promise<void> {
+    await this.db
+      .update(messages)
+      .set({
+        content: answer.content,
+        status: answer.status,
+        sources: { sources: answer.sources, cited: answer.cited },
+        usage: answer.usage,
+        totalTokens: answer.usage.total_tokens,
+        generator: answer.generator,
+      })
+      .where(eq(messages.id, answerId));
+  }
+
+  /** The thread's messages, oldest first, with the owner's feedback on each answer. */
+  async messagesOf(threadId: string): Promise<ThreadMessage[]> {
+    const rows = await this.db
+      .select({ message: messages, rating: feedback.rating })
+      .from(messages)
+      .leftJoin(feedback, eq(feedback.messageId, messages.id))
+      .where(eq(messages.threadId, threadId))
+      .orderBy(asc(messages.createdAt), asc(messages.role));
+    return rows.map(({ message, rating }) => ({
+      id: message.id,
+      role: message.role,
+      content: message.content,
+      status: message.status,
+      selection: (message.context as Selection | null) ?? null,
+      sources: ((message.sources as { sources?: Source[] } | null)?.sources ?? []).map(({ id, kind, title, chapter, url, snippet }) => ({ id, kind, title, chapter, url, snippet })),
+      feedback: rating ?? null,
+      created_at: message.createdAt.toISOString(),
+    }));
+  }
+
+  /** Rates an answer in one of the owner's threads; rating again replaces the earlier rating. False when no such answer. */
+  async rateAnswer(owner: Owner, messageId: string, rating: 'up' | 'down', comment: string | undefined): Promise<boolean> {
+    const owned = await this.db
+      .select({ id: messages.id })
+      .from(messages)
+      .innerJoin(threads, eq(threads.id, messages.threadId))
+      .where(and(eq(messages.id, messageId), eq(messages.role, 'assistant'), ownedBy(owner)));
+    if (owned.length === 0) return false;
+    await this.db
+      .insert(feedback)
+      .values({ messageId, rating, comment: comment ?? null })
+      .onConflictDoUpdate({ target: feedback.messageId, set: { rating, comment: comment ?? null, updatedAt: sql`now()` } });
+    return true;
+  }
+}
+
+function ownedBy(owner: Owner): SQL {
+  return owner.kind === 'user'
+    ? eq(threads.userId, owner.id)
+    : (and(eq(threads.anonymousId, owner.id), isNull(threads.userId)) as SQL);
+}
+
+function summary(row: typeof threads.$inferSelect): ThreadSummary {
+  return { id: row.id, title: row.title ?? 'Untitled', created_at: row.createdAt.toISOString(), updated_at: row.updatedAt.toISOString() };
+}

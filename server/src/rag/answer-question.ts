@@ -1,0 +1,162 @@
+import type { ChatRequest, ChatStreamEvent, Usage } from '@docent/protocol';
+import type { FastifyBaseLogger } from 'fastify';
+import type { HistoryStore, Owner } from '../chat/history-store.js';
+import { AppError } from '../errors.js';
+import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import { CitationFilter } from './citations.js';
+import { GenerationError, NO_USAGE, type ConversationTurn, type Generator, type GroundingSource } from './generator.js';
+import { courseCovers } from './relevance.js';
+import { retrieveRelevantChunks, type RetrievedChunk } from './retrieve.js';
+import { numberSources } from './sources.js';
+
+/** Course sections an answer draws on (a selection comes on top). */
+const SOURCES_PER_ANSWER = 4;
+/** Earlier turns passed to generators that can use them. */
+const HISTORY_TURNS = 6;
+/** Characters of a selection that steer retrieval: enough for its topic, not a whole page. */
+const SELECTION_QUERY_CHARS = 600;
+
+export interface AnswerDependencies {
+  knowledge: KnowledgeBase;
+  history: HistoryStore;
+  generator: Generator;
+  minDenseScore: number;
+  log: FastifyBaseLogger;
+}
+
+/** A question accepted and stored: the thread and answer ids exist, the answer is yet to come. */
+export interface Exchange {
+  threadId: string;
+  answerId: string;
+  request: ChatRequest;
+  history: ConversationTurn[];
+}
+
+/**
+ * Step 0, before any byte of the answer is sent: resolve the thread (an unknown or foreign id is a
+ * plain 404) and store the question, so it is never lost whatever happens to the answer.
+ */
+export async function acceptQuestion(history: HistoryStore, owner: Owner, request: ChatRequest): Promise<Exchange> {
+  let earlier: ConversationTurn[] = [];
+  let threadId: string;
+  if (request.thread_id) {
+    if (!(await history.findThread(owner, request.thread_id))) throw new AppError('not_found', 'This conversation does not exist (or was deleted).');
+    threadId = request.thread_id;
+    earlier = (await history.messagesOf(threadId))
+      .filter((message) => message.status === 'complete' && message.content !== '')
+      .slice(-HISTORY_TURNS)
+      .map(({ role, content }) => ({ role, content }));
+  } else {
+    threadId = await history.createThread(owner, request.message);
+  }
+  const { answerId } = await history.startExchange(threadId, request.message, request.selection);
+  return { threadId, answerId, request, history: earlier };
+}
+
+/**
+ * Steps 1–4: retrieve, decide whether the course covers the question, generate with citations,
+ * store the answer. Yields the wire events in order. The answer is stored before `done` is yielded;
+ * if the reader goes away (`signal`) or generation fails, what was written is stored as
+ * `interrupted` or `failed` and, for a failure, an `error` event ends the stream.
+ */
+export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchange, signal: AbortSignal, requestId: string): AsyncGenerator<ChatStreamEvent> {
+  const { request } = exchange;
+  yield { event: 'thread', data: { thread_id: exchange.threadId, message_id: exchange.answerId } };
+
+  let content = '';
+  let sources: GroundingSource[] = [];
+  let chunks: RetrievedChunk[] = [];
+  let usage: Usage = NO_USAGE;
+  const citations = { cited: new Set<number>() };
+  let generatorName = deps.generator.name;
+  const finish = (status: 'complete' | 'interrupted' | 'failed') =>
+    deps.history.finishAnswer(exchange.answerId, {
+      content,
+      status,
+      sources: sources.map(({ text: _text, ...source }) => ({ ...source, score: chunks[source.id - 1 - (request.selection ? 1 : 0)]?.score ?? null })),
+      cited: [...citations.cited].sort((a, b) => a - b),
+      usage,
+      generator: generatorName,
+    });
+
+  try {
+    const retrieval = await retrieve(deps, request);
+    chunks = retrieval.chunks;
+    if (retrieval.lexicalOnly) {
+      yield { event: 'notice', data: { code: 'lexical_only', message: 'Course search is partly unavailable; this answer is based on keyword matches only.' } };
+    }
+    const covered = request.selection !== undefined || courseCovers(chunks, retrieval.lexicalOnly ? Number.POSITIVE_INFINITY : deps.minDenseScore);
+    sources = numberSources(covered ? chunks : chunks.slice(0, 3), request.selection);
+    yield { event: 'sources', data: { sources: sources.map(({ text: _text, ...source }) => source) } };
+
+    if (!covered) {
+      generatorName = 'not-covered';
+      yield { event: 'notice', data: { code: 'not_covered', message: 'The course does not seem to cover this question.' } };
+      content = notCoveredAnswer(sources);
+      for (const source of sources) citations.cited.add(source.id);
+      yield { event: 'delta', data: { text: content } };
+    } else {
+      const filter = new CitationFilter(new Set(sources.map((source) => source.id)));
+      citations.cited = filter.cited;
+      for await (const event of deps.generator.generate({ question: request.message, sources, history: exchange.history, signal })) {
+        if (signal.aborted) break;
+        if (event.type === 'usage') {
+          usage = event.usage;
+          continue;
+        }
+        const text = filter.push(event.text);
+        if (text === '') continue;
+        content += text;
+        yield { event: 'delta', data: { text } };
+      }
+      const rest = filter.flush();
+      if (rest !== '' && !signal.aborted) {
+        content += rest;
+        yield { event: 'delta', data: { text: rest } };
+      }
+    }
+    if (signal.aborted) {
+      await finish('interrupted');
+      return;
+    }
+    await finish('complete');
+    yield { event: 'done', data: { message_id: exchange.answerId, usage, cited: [...citations.cited].sort((a, b) => a - b) } };
+  } catch (error) {
+    if (signal.aborted) {
+      await finish('interrupted').catch((storeError: unknown) => deps.log.error({ err: storeError }, 'could not store an interrupted answer'));
+      return;
+    }
+    await finish('failed').catch((storeError: unknown) => deps.log.error({ err: storeError }, 'could not store a failed answer'));
+    yield { event: 'error', data: describeFailure(error, deps.log, requestId) };
+  }
+}
+
+async function retrieve(deps: AnswerDependencies, request: ChatRequest): Promise<{ chunks: RetrievedChunk[]; lexicalOnly: boolean }> {
+  const query = request.selection ? `${request.message}\n${request.selection.text.slice(0, SELECTION_QUERY_CHARS)}` : request.message;
+  const options = { preferPage: request.selection?.page_url ?? request.page_url };
+  try {
+    return { chunks: await retrieveRelevantChunks(deps.knowledge, query, SOURCES_PER_ANSWER, options), lexicalOnly: false };
+  } catch (error) {
+    // The vector store (or the embedder) is down: full-text search lives in the database and may still answer.
+    deps.log.warn({ err: error }, 'dense retrieval failed; answering from full-text search only');
+    return { chunks: await retrieveRelevantChunks(deps.knowledge, query, SOURCES_PER_ANSWER, { ...options, mode: 'lexical' }), lexicalOnly: true };
+  }
+}
+
+function notCoveredAnswer(sources: readonly GroundingSource[]): string {
+  if (sources.length === 0) return "The course doesn't cover this, and no section comes close.";
+  const nearest = sources.map((source) => `- [${source.title}](${source.url}) — ${source.chapter} [${source.id}]`).join('\n');
+  return `The course doesn't seem to cover this, so I won't guess. The closest sections are:\n\n${nearest}`;
+}
+
+function describeFailure(error: unknown, log: FastifyBaseLogger, requestId: string): { code: 'answer_failed' | 'answer_service_busy' | 'answer_timeout' | 'database_unavailable' | 'internal_error'; message: string; request_id: string } {
+  if (error instanceof GenerationError) {
+    log.warn({ err: error.cause ?? error, code: error.code }, 'answer generation failed');
+    return { code: error.code, message: error.message, request_id: requestId };
+  }
+  if (error instanceof AppError && (error.code === 'database_unavailable' || error.code === 'answer_failed')) {
+    return { code: error.code, message: error.message, request_id: requestId };
+  }
+  log.error({ err: error }, 'answering failed');
+  return { code: 'internal_error', message: 'Something went wrong while answering. Please try again.', request_id: requestId };
+}
