@@ -6,6 +6,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { CitationFilter } from './citations.js';
 import { GenerationError, NO_USAGE, type ConversationTurn, type Generator, type GroundingSource } from './generator.js';
 import { courseCovers } from './relevance.js';
+import { contentTerms } from './sentences.js';
 import { retrieveRelevantChunks, type RetrievedChunk } from './retrieve.js';
 import { numberSources } from './sources.js';
 
@@ -15,6 +16,8 @@ const SOURCES_PER_ANSWER = 4;
 const HISTORY_TURNS = 6;
 /** Characters of a selection that steer retrieval: enough for its topic, not a whole page. */
 const SELECTION_QUERY_CHARS = 600;
+/** A question with fewer content words than this may be a follow-up that leans on the previous one. */
+const FOLLOW_UP_MAX_TERMS = 4;
 
 export interface AnswerDependencies {
   knowledge: KnowledgeBase;
@@ -80,7 +83,7 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
     });
 
   try {
-    const retrieval = await retrieve(deps, request);
+    const retrieval = await retrieve(deps, exchange);
     chunks = retrieval.chunks;
     if (retrieval.lexicalOnly) {
       yield { event: 'notice', data: { code: 'lexical_only', message: 'Course search is partly unavailable; this answer is based on keyword matches only.' } };
@@ -131,8 +134,9 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
   }
 }
 
-async function retrieve(deps: AnswerDependencies, request: ChatRequest): Promise<{ chunks: RetrievedChunk[]; lexicalOnly: boolean }> {
-  const query = request.selection ? `${request.message}\n${request.selection.text.slice(0, SELECTION_QUERY_CHARS)}` : request.message;
+async function retrieve(deps: AnswerDependencies, exchange: Exchange): Promise<{ chunks: RetrievedChunk[]; lexicalOnly: boolean }> {
+  const { request } = exchange;
+  const query = [request.message, followUpContext(exchange), request.selection?.text.slice(0, SELECTION_QUERY_CHARS)].filter(Boolean).join('\n');
   const options = { preferPage: request.selection?.page_url ?? request.page_url };
   try {
     return { chunks: await retrieveRelevantChunks(deps.knowledge, query, SOURCES_PER_ANSWER, options), lexicalOnly: false };
@@ -141,6 +145,15 @@ async function retrieve(deps: AnswerDependencies, request: ChatRequest): Promise
     deps.log.warn({ err: error }, 'dense retrieval failed; answering from full-text search only');
     return { chunks: await retrieveRelevantChunks(deps.knowledge, query, SOURCES_PER_ANSWER, { ...options, mode: 'lexical' }), lexicalOnly: true };
   }
+}
+
+/**
+ * A short follow-up ("and its limits?") names too little to search for: the previous question
+ * supplies the topic. A question that stands on its own is searched as asked.
+ */
+function followUpContext(exchange: Exchange): string | undefined {
+  if (contentTerms(exchange.request.message).length >= FOLLOW_UP_MAX_TERMS) return undefined;
+  return exchange.history.findLast((turn) => turn.role === 'user')?.content;
 }
 
 function notCoveredAnswer(sources: readonly GroundingSource[]): string {

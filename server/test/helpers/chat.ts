@@ -23,7 +23,16 @@ export async function startChatServer(backend: BackendName, env: Record<string, 
   await ingestCourse({ docsDir: docs.path, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, test.app.knowledge);
   docs.remove();
   const url = await test.app.listen({ port: 0, host: '127.0.0.1' });
-  return { ...test, url };
+  return {
+    ...test,
+    url,
+    close: async () => {
+      // After an aborted fetch, the test's HTTP client can leave a fresh socket that never sends a
+      // request; the server would wait for it until its headers timeout (60 s). No reader is left.
+      setTimeout(() => test.app.server.closeAllConnections(), 200).unref();
+      await test.close();
+    },
+  };
 }
 
 export interface ChatCall {
