@@ -4,14 +4,13 @@
  * chunks (synthetic chunks with precomputed vectors). Raw pgvector SQL is timed in the same run,
  * as the reference for the store's own overhead. Writes `bench/results/retrieval.json`.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestCourse } from '@docent/ingest';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import pino from 'pino';
 import { loadConfig } from '../server/src/config.js';
 import { openDatabase, queryRows, type Database } from '../server/src/db/database.js';
@@ -22,8 +21,8 @@ import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bun
 import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
 import { retrieveRelevantChunks } from '../server/src/rag/retrieve.js';
 import type { CatalogChunk } from '../server/src/stores/chunk-catalog.js';
+import { createScratchPostgres } from './scratch-database.js';
 
-const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SCALE_CHUNKS = Number(process.env.BENCH_SCALE_CHUNKS ?? 20_000);
 const QUESTIONS = readFileSync(fileURLToPath(new URL('../course/eval/questions.jsonl', import.meta.url)), 'utf8')
   .split('\n')
@@ -42,22 +41,11 @@ interface Target {
 async function openTarget(name: Target['name']): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'docent-bench-'));
   let databaseUrl: string | undefined;
-  let dropDatabase = async () => undefined;
+  let dropDatabase = async (): Promise<void> => undefined;
   if (name === 'pgvector') {
-    const databaseName = `docent_bench_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: POSTGRES_URL });
-    await admin.connect();
-    await admin.query(`create database ${databaseName}`);
-    await admin.end();
-    const url = new URL(POSTGRES_URL);
-    url.pathname = `/${databaseName}`;
-    databaseUrl = url.toString();
-    dropDatabase = async () => {
-      const client = new pg.Client({ connectionString: POSTGRES_URL });
-      await client.connect();
-      await client.query(`drop database if exists ${databaseName} with (force)`);
-      await client.end();
-    };
+    const scratch = await createScratchPostgres();
+    databaseUrl = scratch.url;
+    dropDatabase = () => scratch.drop();
   }
   const config = loadConfig({ NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) });
   const database = await openDatabase({ databaseUrl, dataDir, log });

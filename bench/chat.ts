@@ -1,0 +1,107 @@
+/**
+ * `npm run bench:chat`: the extractive chat path end to end over HTTP — time to the first answer
+ * text (`delta` event) and completed chats per second, at concurrency 1 and 16, on PGlite and on
+ * PostgreSQL. Questions are the eval's (course/eval/questions.jsonl), each asked once per level so
+ * no query-embedding cache hides the model's cost. Writes `bench/results/chat.json`.
+ * Goal: first delta ≤ 50 ms p50 at concurrency 1.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const LEVELS = [1, 16];
+const RESULTS_FILE = fileURLToPath(new URL('./results/chat.json', import.meta.url));
+const QUESTIONS = readFileSync(fileURLToPath(new URL('../course/eval/questions.jsonl', import.meta.url)), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => (JSON.parse(line) as { question: string }).question);
+
+async function startTarget(backend: string): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./chat-target.ts', import.meta.url)), backend], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      const match = /LISTENING (\d+)/.exec(chunk.toString());
+      if (match?.[1]) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`the ${backend} server exited early with code ${code}`)));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+}
+
+/** One chat over SSE: milliseconds to the first delta and to the end of the stream. */
+async function chatOnce(url: string, message: string): Promise<{ firstDeltaMs: number; totalMs: number; ok: boolean }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/api/v1/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ message }),
+  });
+  let firstDeltaMs = Number.NaN;
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    if (Number.isNaN(firstDeltaMs) && text.includes('event: delta')) firstDeltaMs = performance.now() - started;
+  }
+  return { firstDeltaMs, totalMs: performance.now() - started, ok: response.status === 200 && text.includes('event: done') };
+}
+
+async function measure(url: string, concurrency: number, round: number) {
+  // A fresh wording per round and level, so the query-embedding cache never answers.
+  const questions = Array.from({ length: Math.max(40, concurrency * 8) }, (_, index) => `${QUESTIONS[index % QUESTIONS.length]} (${round}.${index})`);
+  const samples: { firstDeltaMs: number; totalMs: number; ok: boolean }[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < questions.length) samples.push(await chatOnce(url, questions[next++] as string));
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const firstDeltas = samples.map((sample) => sample.firstDeltaMs).filter((value) => !Number.isNaN(value));
+  return {
+    concurrency,
+    chats: samples.length,
+    failed: samples.filter((sample) => !sample.ok).length,
+    first_delta_ms: { p50: percentile(firstDeltas, 0.5), p95: percentile(firstDeltas, 0.95) },
+    chat_ms: { p50: percentile(samples.map((sample) => sample.totalMs), 0.5) },
+    chats_per_second: Math.round((samples.length / seconds) * 10) / 10,
+  };
+}
+
+function percentile(values: number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN) * 10) / 10;
+}
+
+const results: Record<string, unknown[]> = {};
+const rows: Record<string, string | number>[] = [];
+for (const backend of ['pglite', 'postgres']) {
+  const target = await startTarget(backend);
+  try {
+    await measure(target.url, 4, 0); // warm-up: JIT, pools, the model's first calls
+    results[backend] = [];
+    for (const [round, concurrency] of LEVELS.entries()) {
+      const measured = await measure(target.url, concurrency, round + 1);
+      results[backend].push(measured);
+      rows.push({
+        backend,
+        concurrency,
+        chats: measured.chats,
+        failed: measured.failed,
+        'first delta p50 ms': measured.first_delta_ms.p50,
+        'first delta p95 ms': measured.first_delta_ms.p95,
+        'chat p50 ms': measured.chat_ms.p50,
+        'chats/s': measured.chats_per_second,
+      });
+    }
+  } finally {
+    target.stop();
+  }
+}
+console.table(rows);
+const goal = rows.filter((row) => row.concurrency === 1).map((row) => `${row.backend} ${row['first delta p50 ms']} ms`);
+console.log(`First delta p50 at concurrency 1 (goal ≤ 50 ms): ${goal.join(', ')}`);
+writeFileSync(RESULTS_FILE, `${JSON.stringify({ bench: 'chat', measured_at: new Date().toISOString(), machine: { cpus: cpus().length, node: process.version }, generator: 'extractive', results }, null, 2)}\n`);
+console.log(`Wrote ${RESULTS_FILE}`);
