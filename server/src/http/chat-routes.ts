@@ -15,7 +15,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { HistoryStore } from '../chat/history-store.js';
 import { AppError } from '../errors.js';
-import { acceptQuestion, answerQuestion, type AnswerDependencies } from '../rag/answer-question.js';
+import { acceptQuestion, answerQuestion, warmUpRetrieval, type AnswerDependencies } from '../rag/answer-question.js';
 import { errorBody } from './error-handler.js';
 import { EventStream } from './event-stream.js';
 import { visitorOf } from './visitor.js';
@@ -54,6 +54,7 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
     },
     async (request, reply) => {
       const owner = visitorOf(request, reply, { create: true, ...cookie });
+      warmUpRetrieval(answering.knowledge, request.body);
       const exchange = await acceptQuestion(history, owner, request.body);
       const deps = { ...answering, log: request.log };
 

@@ -134,9 +134,23 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
   }
 }
 
+/**
+ * Starts embedding a new thread's question while it is being stored, so retrieval finds the vector
+ * ready (the query cache shares a computation in progress). Follow-ups in a thread depend on the
+ * stored history and are embedded when answered.
+ */
+export function warmUpRetrieval(knowledge: KnowledgeBase, request: ChatRequest): void {
+  if (request.thread_id !== undefined) return;
+  knowledge.queryEmbedder.embed([retrievalQuery(request, undefined)]).catch(() => undefined);
+}
+
+function retrievalQuery(request: ChatRequest, followUp: string | undefined): string {
+  return [request.message, followUp, request.selection?.text.slice(0, SELECTION_QUERY_CHARS)].filter(Boolean).join('\n');
+}
+
 async function retrieve(deps: AnswerDependencies, exchange: Exchange): Promise<{ chunks: RetrievedChunk[]; lexicalOnly: boolean }> {
   const { request } = exchange;
-  const query = [request.message, followUpContext(exchange), request.selection?.text.slice(0, SELECTION_QUERY_CHARS)].filter(Boolean).join('\n');
+  const query = retrievalQuery(request, followUpContext(exchange));
   const options = { preferPage: request.selection?.page_url ?? request.page_url };
   try {
     return { chunks: await retrieveRelevantChunks(deps.knowledge, query, SOURCES_PER_ANSWER, options), lexicalOnly: false };

@@ -55,4 +55,24 @@ describe('the query cache', () => {
     expect(second[0]).toBe(first[2]);
     expect(cached.id).toBe(embedder.id);
   });
+
+  it('shares a computation in progress, and forgets a failed one', async () => {
+    let calls = 0;
+    let fail = true;
+    const flaky: Embedder = {
+      id: embedder.id,
+      dimensions: embedder.dimensions,
+      embed: async (texts) => {
+        calls += 1;
+        if (fail) throw new Error('model unavailable');
+        return embedder.embed(texts);
+      },
+    };
+    const cached = new CachedEmbedder(flaky);
+    await expect(cached.embed(['what is a link?'])).rejects.toThrow('model unavailable');
+    fail = false;
+    const [early, late] = await Promise.all([cached.embed(['what is a link?']), cached.embed(['what is a link?'])]);
+    expect(calls).toBe(2);
+    expect(late[0]).toBe(early[0]);
+  });
 });
