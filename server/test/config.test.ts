@@ -46,6 +46,13 @@ describe('configuration', () => {
     directory.remove();
   });
 
+  it('answers with a model only when its URL, key and name are all set', () => {
+    expect(loadConfig({ DATA_DIR: dataDir.path }).llm).toBeUndefined();
+    const config = loadConfig({ DATA_DIR: dataDir.path, LLM_BASE_URL: 'https://api.example.com/v1', LLM_API_KEY: 'sk-x', LLM_MODEL: 'gpt-4o-mini', LLM_TIMEOUT_SECONDS: '12' });
+    expect(config.llm).toEqual({ baseUrl: 'https://api.example.com/v1', apiKey: 'sk-x', model: 'gpt-4o-mini', timeoutMs: 12_000 });
+    expect(config.chat).toEqual({ heartbeatMs: 15_000, minDenseScore: undefined });
+  });
+
   it('accepts a complete production configuration', () => {
     const config = loadConfig({ DATA_DIR: dataDir.path, ...PRODUCTION, CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443/' });
     expect(config.host).toBe('0.0.0.0');
@@ -78,6 +85,12 @@ describe('configuration', () => {
     [{ QDRANT_COLLECTION: 'no spaces please' }, 'QDRANT_COLLECTION'],
     [{ EMBEDDING_BASE_URL: 'http://localhost:8080/v1' }, 'EMBEDDING_MODEL'],
     [{ EMBEDDING_BASE_URL: 'localhost:8080', EMBEDDING_MODEL: 'm' }, 'EMBEDDING_BASE_URL'],
+    [{ LLM_BASE_URL: 'https://api.example.com/v1', LLM_MODEL: 'm' }, 'LLM_API_KEY'],
+    [{ LLM_API_KEY: 'sk-x' }, 'LLM_BASE_URL'],
+    [{ LLM_BASE_URL: 'ftp://models', LLM_API_KEY: 'sk-x', LLM_MODEL: 'm' }, 'LLM_BASE_URL'],
+    [{ LLM_TIMEOUT_SECONDS: '0' }, 'LLM_TIMEOUT_SECONDS'],
+    [{ CHAT_HEARTBEAT_SECONDS: 'often' }, 'CHAT_HEARTBEAT_SECONDS'],
+    [{ CHAT_MIN_DENSE_SCORE: '2' }, 'CHAT_MIN_DENSE_SCORE'],
     [{ EMBEDDING_DIMENSIONS: 'wide' }, 'EMBEDDING_DIMENSIONS'],
   ])('names the variable when a value is malformed: %s', (env, variable) => {
     expect(configError(env).variable).toBe(variable);
