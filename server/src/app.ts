@@ -11,6 +11,7 @@ import { HistoryStore } from './chat/history-store.js';
 import { chatRoutes } from './http/chat-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { loadWidgetBundle, widgetRoutes, type WidgetBundle } from './http/widget-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { operationsRoutes } from './http/operations-routes.js';
 import { openKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js';
@@ -29,6 +30,8 @@ const BODY_LIMIT_BYTES = 1024 * 1024;
 export interface BuildAppOptions {
   /** Where logs go; stdout by default. Tests pass a stream to read what was logged. */
   logDestination?: DestinationStream;
+  /** The built widget to serve; read from `widget/dist` by default. */
+  widgetBundle?: WidgetBundle;
 }
 
 export type DocentApp = FastifyInstance & { database: Database; knowledge: KnowledgeBase };
@@ -80,6 +83,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerOpenApi(app, DOCENT_VERSION);
   await app.register(operationsRoutes, { database, metrics });
   await app.register(knowledgeRoutes, { knowledge });
+  await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });
   await app.register(cookie, { secret: config.secretKey });
   const history = new HistoryStore(database.db);
   await app.register(chatRoutes, {

@@ -1,0 +1,261 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { Selection } from '@docent/protocol';
+import { Conversation, type ChatEntry } from './conversation.js';
+import { renderMarkdown } from './markdown.js';
+import { isRightToLeft, stringsFor, type WidgetStrings } from './strings.js';
+import { widgetStyles } from './styles.js';
+
+/** What the host page can tell the widget about where the reader is. */
+export interface DocentContext {
+  /** Text to ask about, shown as a removable quote chip. */
+  selection?: Selection | undefined;
+}
+
+/**
+ * `<docent-chat server="https://docent.example.com">`: the course assistant.
+ *
+ * Attributes: `server` (Docent's base URL; '' = same origin), `open` (reflects whether the panel
+ * shows), `theme` (`light` | `dark`; default follows `prefers-color-scheme`), `lang` and `dir`
+ * (default: the page's). Methods: `show()`, `hide()`, `ask(text)`, `setContext({selection})`.
+ * Events (bubbling, composed): `docent:open`, `docent:close`, `docent:answer` (detail: the answer's
+ * `{messageId, text, sources}`). Styling: `--docent-accent`, `--docent-font`, `--docent-radius`.
+ */
+export class DocentChat extends LitElement {
+  static override styles = widgetStyles;
+  static override properties = {
+    server: { type: String },
+    open: { type: Boolean, reflect: true },
+    theme: { type: String, reflect: true },
+    selection: { state: true },
+    view: { state: true },
+    announcement: { state: true },
+  };
+
+  // Reactive properties are declared, not initialised as class fields: a field would shadow the
+  // accessor Lit defines, and updates would not render.
+  declare server: string;
+  declare open: boolean;
+  declare theme: 'light' | 'dark' | undefined;
+  declare private selection: Selection | undefined;
+  declare private view: 'chat' | 'history';
+  declare private announcement: string;
+  private readonly conversation = new Conversation(this, '', () => this.strings, {
+    onAnswer: (entry) => {
+      this.announcement = this.strings.answerReady;
+      this.emit('docent:answer', { messageId: entry.messageId, text: entry.content, sources: entry.sources });
+    },
+  });
+
+  constructor() {
+    super();
+    this.server = '';
+    this.open = false;
+    this.view = 'chat';
+    this.announcement = '';
+  }
+
+  private get language(): string {
+    return this.getAttribute('lang') ?? document.documentElement.lang ?? 'en';
+  }
+
+  private get strings(): WidgetStrings {
+    return stringsFor(this.language);
+  }
+
+  /** Opens the panel and moves focus into it. */
+  show(): void {
+    if (this.open) return;
+    this.open = true;
+    void this.conversation.restore();
+    this.emit('docent:open', {});
+  }
+
+  /** Closes the panel; focus returns to the launcher. */
+  hide(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.view = 'chat';
+    this.emit('docent:close', {});
+  }
+
+  /** Opens the panel and asks `text` (with the current selection, if any). */
+  async ask(text: string): Promise<void> {
+    this.show();
+    await this.updateComplete;
+    await this.submit(text);
+  }
+
+  setContext(context: DocentContext): void {
+    this.selection = context.selection;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.hasAttribute('dir')) this.dir = document.documentElement.dir || (isRightToLeft(this.language) ? 'rtl' : 'ltr');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server')) this.conversation.setServer(this.server.replace(/\/+$/, ''));
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('open')) {
+      const target = this.open ? this.renderRoot.querySelector('textarea') : this.renderRoot.querySelector('.launcher');
+      (target as HTMLElement | null)?.focus();
+    }
+    const log = this.renderRoot.querySelector('.log');
+    if (log) log.scrollTop = log.scrollHeight;
+  }
+
+  override render(): TemplateResult {
+    const strings = this.strings;
+    if (!this.open) return html`<button class="launcher" type="button" aria-haspopup="dialog" @click=${() => this.show()}>${strings.launcher}</button>`;
+    return html`<section class="panel" role="dialog" aria-modal="true" aria-labelledby="docent-title" @keydown=${this.onPanelKey}>
+      <header>
+        <h2 id="docent-title">${strings.title}</h2>
+        <button type="button" class="icon" @click=${this.toggleHistory}>${this.view === 'history' ? strings.backToChat : strings.history}</button>
+        <button type="button" class="icon" @click=${() => this.conversation.startNew()}>${strings.newConversation}</button>
+        <button type="button" class="icon" aria-label=${strings.close} @click=${() => this.hide()}>✕</button>
+      </header>
+      ${this.view === 'history' ? this.renderHistory(strings) : this.renderLog(strings)}
+      ${this.renderComposer(strings)}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+    </section>`;
+  }
+
+  private renderLog(strings: WidgetStrings): TemplateResult {
+    const entries = this.conversation.entries;
+    return html`<div class="log" role="log" aria-label=${strings.title}>
+      ${entries.length === 0 ? html`<p class="empty">${strings.empty}</p>` : entries.map((entry) => this.renderEntry(entry, strings))}
+    </div>`;
+  }
+
+  private renderEntry(entry: ChatEntry, strings: WidgetStrings): TemplateResult {
+    if (entry.role === 'user') {
+      return html`<div class="message user">${entry.selection ? html`<div class="quote">${entry.selection.text}</div>` : nothing}${entry.content}</div>`;
+    }
+    const context = {
+      sources: entry.sources,
+      resolveUrl: (url: string) => new URL(url, window.location.href).href,
+      onCopy: (code: string) => void navigator.clipboard?.writeText(code),
+      copyLabel: strings.copy,
+      citationLabel: (source: { title: string; chapter: string }) => strings.citation(source.title, source.chapter),
+    };
+    return html`<div class="message assistant" aria-busy=${entry.status === 'streaming'}>
+      ${entry.notices.map((notice) => html`<p class="notice">${notice}</p>`)}
+      ${renderMarkdown(entry.content, context)}
+      ${entry.status === 'interrupted' ? html`<p class="notice">${strings.stopped}</p>` : nothing}
+      ${entry.error ? html`<p class="error" role="alert">${entry.error.requestId ? strings.errorWithId(entry.error.message, entry.error.requestId) : entry.error.message}</p>` : nothing}
+      ${entry.sources.length > 0 && entry.status !== 'streaming' ? this.renderSources(entry, strings, context.resolveUrl) : nothing}
+      ${this.renderActions(entry, strings)}
+    </div>`;
+  }
+
+  private renderSources(entry: ChatEntry, strings: WidgetStrings, resolveUrl: (url: string) => string): TemplateResult {
+    return html`<details class="sources">
+      <summary>${strings.sources} (${entry.sources.length})</summary>
+      <ol>
+        ${entry.sources.map((source) => html`<li value=${source.id}><a href=${resolveUrl(source.url)} target="_top">${strings.citation(source.title, source.chapter)}</a></li>`)}
+      </ol>
+    </details>`;
+  }
+
+  private renderActions(entry: ChatEntry, strings: WidgetStrings): TemplateResult | typeof nothing {
+    if (entry.status === 'error' || entry.status === 'interrupted') {
+      return html`<div class="actions"><button type="button" @click=${() => void this.conversation.retry(entry)}>${strings.retry}</button></div>`;
+    }
+    if (entry.status !== 'complete' || !entry.messageId) return nothing;
+    const rate = (rating: 'up' | 'down') => () => void this.conversation.rate(entry, rating);
+    return html`<div class="actions">
+      <button type="button" aria-pressed=${entry.feedback === 'up'} aria-label=${strings.thumbsUp} @click=${rate('up')}>👍</button>
+      <button type="button" aria-pressed=${entry.feedback === 'down'} aria-label=${strings.thumbsDown} @click=${rate('down')}>👎</button>
+      ${entry.feedback ? html`<span>${strings.thanks}</span>` : nothing}
+    </div>`;
+  }
+
+  private renderHistory(strings: WidgetStrings): TemplateResult {
+    const threads = this.conversation.threads ?? [];
+    return html`<div class="log">
+      ${threads.length === 0 ? html`<p class="empty">${strings.noHistory}</p>` : nothing}
+      <ul class="history">
+        ${threads.map((thread) => html`<li><button type="button" @click=${() => this.reopen(thread.id)}>${thread.title}</button></li>`)}
+      </ul>
+    </div>`;
+  }
+
+  private renderComposer(strings: WidgetStrings): TemplateResult {
+    const busy = this.conversation.busy;
+    return html`<form @submit=${this.onSubmit}>
+      ${this.selection
+        ? html`<div class="chip"><span title=${strings.selectionLabel}>“${this.selection.text}”</span>
+            <button type="button" class="icon" aria-label=${strings.removeSelection} @click=${() => (this.selection = undefined)}>✕</button></div>`
+        : nothing}
+      <div class="row">
+        <textarea rows="1" aria-label=${strings.placeholder} placeholder=${strings.placeholder} maxlength="4000" @keydown=${this.onComposerKey}></textarea>
+        ${busy
+          ? html`<button type="button" class="send" @click=${() => this.conversation.stop()}>${strings.stop}</button>`
+          : html`<button type="submit" class="send">${strings.send}</button>`}
+      </div>
+    </form>`;
+  }
+
+  private readonly onSubmit = (event: Event): void => {
+    event.preventDefault();
+    const textarea = this.renderRoot.querySelector('textarea');
+    if (!textarea || textarea.value.trim() === '') return;
+    const text = textarea.value.trim();
+    textarea.value = '';
+    void this.submit(text);
+  };
+
+  private async submit(text: string): Promise<void> {
+    const selection = this.selection;
+    this.selection = undefined;
+    this.view = 'chat';
+    this.announcement = '';
+    await this.conversation.ask(text, selection, window.location.href);
+  }
+
+  /** Enter sends, Shift+Enter starts a new line. */
+  private readonly onComposerKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      if (!this.conversation.busy) this.renderRoot.querySelector('form')?.requestSubmit();
+    }
+  };
+
+  /** Esc closes; Tab stays inside the open panel. */
+  private readonly onPanelKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      this.hide();
+      return;
+    }
+    if (event.key !== 'Tab') return;
+    const focusable = [...this.renderRoot.querySelectorAll<HTMLElement>('button, a[href], textarea, summary')].filter((element) => !element.hasAttribute('disabled'));
+    const first = focusable[0];
+    const last = focusable.at(-1);
+    const active = (this.renderRoot as ShadowRoot).activeElement;
+    if (event.shiftKey && active === first) {
+      event.preventDefault();
+      last?.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first?.focus();
+    }
+  };
+
+  private readonly toggleHistory = (): void => {
+    this.view = this.view === 'history' ? 'chat' : 'history';
+    if (this.view === 'history') void this.conversation.loadThreads();
+  };
+
+  private async reopen(threadId: string): Promise<void> {
+    await this.conversation.open(threadId);
+    this.view = 'chat';
+  }
+
+  private emit(name: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+  }
+}

@@ -1,0 +1,108 @@
+import { css } from 'lit';
+
+/**
+ * Theming through custom properties set on `docent-chat` by the host page: --docent-accent,
+ * --docent-font, --docent-radius. Logical properties (inline-start/end) so right-to-left pages
+ * mirror the layout. Colours meet WCAG AA on both themes.
+ */
+export const widgetStyles = css`
+  :host {
+    --accent: var(--docent-accent, #1d4ed8);
+    --on-accent: #ffffff;
+    --font: var(--docent-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', 'Noto Nastaliq Urdu', sans-serif);
+    --radius: var(--docent-radius, 12px);
+    --bg: #ffffff;
+    --fg: #1f2937;
+    --muted: #4b5563;
+    --border: #d1d5db;
+    --bubble: #f3f4f6;
+    --danger: #b91c1c;
+    position: fixed;
+    inset-block-end: 20px;
+    inset-inline-end: 20px;
+    z-index: 2147483000;
+    font-family: var(--font);
+    font-size: 15px;
+    line-height: 1.5;
+    color: var(--fg);
+  }
+  :host([theme='dark']) {
+    --accent: var(--docent-accent, #93c5fd);
+    --on-accent: #0b1220;
+    --bg: #111827;
+    --fg: #f3f4f6;
+    --muted: #d1d5db;
+    --border: #374151;
+    --bubble: #1f2937;
+    --danger: #fca5a5;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host(:not([theme='light'])) {
+      --accent: var(--docent-accent, #93c5fd);
+      --on-accent: #0b1220;
+      --bg: #111827;
+      --fg: #f3f4f6;
+      --muted: #d1d5db;
+      --border: #374151;
+      --bubble: #1f2937;
+      --danger: #fca5a5;
+    }
+  }
+  * { box-sizing: border-box; }
+  button { font: inherit; cursor: pointer; }
+  button:focus-visible, a:focus-visible, textarea:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+  .launcher {
+    background: var(--accent); color: var(--on-accent); border: none; border-radius: 999px;
+    padding: 12px 18px; font-weight: 600; box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
+  }
+  .panel {
+    display: flex; flex-direction: column; width: min(420px, calc(100vw - 40px)); height: min(640px, calc(100vh - 40px));
+    background: var(--bg); color: var(--fg); border: 1px solid var(--border); border-radius: var(--radius);
+    box-shadow: 0 12px 40px rgb(0 0 0 / 0.3); overflow: hidden;
+  }
+  @media (max-width: 640px) {
+    :host([open]) { inset: 0; }
+    :host([open]) .panel { width: 100vw; height: 100vh; height: 100dvh; border-radius: 0; border: none; }
+  }
+  header { display: flex; align-items: center; gap: 4px; padding: 10px 12px; border-block-end: 1px solid var(--border); }
+  header h2 { flex: 1; margin: 0; font-size: 16px; }
+  .icon { background: none; border: 1px solid transparent; color: var(--fg); border-radius: 8px; padding: 4px 8px; }
+  .icon:hover { border-color: var(--border); }
+  .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 12px; }
+  .empty { color: var(--muted); }
+  .message { max-width: 92%; }
+  .user { align-self: flex-end; background: var(--accent); color: var(--on-accent); border-radius: var(--radius); padding: 8px 12px; white-space: pre-wrap; }
+  .assistant { align-self: flex-start; background: var(--bubble); border-radius: var(--radius); padding: 8px 12px; }
+  .assistant p { margin: 0 0 8px; }
+  .assistant p:last-child { margin-block-end: 0; }
+  .assistant a { color: inherit; }
+  .quote, blockquote { border-inline-start: 3px solid var(--accent); margin: 0 0 6px; padding-inline-start: 8px; color: inherit; opacity: 0.9; }
+  .citation {
+    display: inline-block; min-width: 1.5em; padding: 0 5px; margin: 0 1px; border-radius: 999px; font-size: 12px; line-height: 1.5;
+    text-align: center; text-decoration: none; background: var(--accent); color: var(--on-accent); vertical-align: 1px;
+  }
+  .code { position: relative; }
+  pre { overflow-x: auto; background: #0b1220; color: #e5e7eb; padding: 10px; border-radius: 8px; font-size: 13px; direction: ltr; text-align: left; }
+  code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+  .copy { position: absolute; inset-block-start: 6px; inset-inline-end: 6px; font-size: 12px; border-radius: 6px; border: 1px solid #6b7280; background: #1f2937; color: #f9fafb; padding: 2px 6px; }
+  .sources { margin-block-start: 8px; font-size: 13px; }
+  .sources ol { margin: 4px 0 0; padding-inline-start: 20px; }
+  .sources a { color: inherit; }
+  .notice { font-size: 13px; color: var(--muted); margin: 0 0 6px; }
+  .error { color: var(--danger); }
+  .actions { display: flex; gap: 6px; margin-block-start: 6px; align-items: center; font-size: 13px; }
+  .actions button { background: none; border: 1px solid var(--border); color: var(--fg); border-radius: 999px; padding: 1px 10px; }
+  .actions button[aria-pressed='true'] { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
+  form { display: flex; flex-direction: column; gap: 6px; padding: 10px 12px; border-block-start: 1px solid var(--border); }
+  .chip { display: flex; gap: 6px; align-items: flex-start; background: var(--bubble); border-radius: 8px; padding: 4px 8px; font-size: 13px; }
+  .chip span { flex: 1; overflow: hidden; display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical; }
+  .row { display: flex; gap: 6px; }
+  textarea {
+    flex: 1; resize: none; font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border);
+    border-radius: 8px; padding: 8px; min-height: 42px; max-height: 140px;
+  }
+  .send { background: var(--accent); color: var(--on-accent); border: none; border-radius: 8px; padding: 0 14px; font-weight: 600; }
+  .history { list-style: none; margin: 0; padding: 0; }
+  .history button { width: 100%; text-align: start; background: none; border: none; border-block-end: 1px solid var(--border); color: var(--fg); padding: 10px 4px; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;
