@@ -16,8 +16,8 @@ export default tseslint.config(
     },
   },
   {
-    // Tests, benchmarks and the config module itself may read the environment.
-    files: ['server/src/config.ts', '**/test/**', 'bench/**', '*.config.ts', '*.config.js'],
+    // Tests, benchmarks, browser-test tooling and the config module itself may read the environment.
+    files: ['server/src/config.ts', '**/test/**', 'bench/**', 'e2e/**', '*.config.ts', '*.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Selection } from '@docent/protocol';
 import { Conversation, type ChatEntry } from './conversation.js';
-import { renderMarkdown } from './markdown.js';
+import { renderMarkdown, safeUrl } from './markdown.js';
 import { isRightToLeft, stringsFor, type WidgetStrings } from './strings.js';
 import { widgetStyles } from './styles.js';
 
@@ -155,7 +155,11 @@ export class DocentChat extends LitElement {
     return html`<details class="sources">
       <summary>${strings.sources} (${entry.sources.length})</summary>
       <ol>
-        ${entry.sources.map((source) => html`<li value=${source.id}><a href=${resolveUrl(source.url)} target="_top">${strings.citation(source.title, source.chapter)}</a></li>`)}
+        ${entry.sources.map((source) => {
+          const href = safeUrl(resolveUrl(source.url));
+          const label = strings.citation(source.title, source.chapter);
+          return html`<li value=${source.id}>${href === undefined ? label : html`<a href=${href} target="_top">${label}</a>`}</li>`;
+        })}
       </ol>
     </details>`;
   }
