@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Selection } from '@docent/protocol';
 import { Conversation, type ChatEntry } from './conversation.js';
+import { closeIcon, historyIcon, newIcon, thumbDownIcon, thumbUpIcon } from './icons.js';
 import { renderMarkdown, safeUrl } from './markdown.js';
 import { isRightToLeft, stringsFor, type WidgetStrings } from './strings.js';
 import { widgetStyles } from './styles.js';
@@ -113,9 +114,9 @@ export class DocentChat extends LitElement {
     return html`<section class="panel" role="dialog" aria-modal="true" aria-labelledby="docent-title" @keydown=${this.onPanelKey}>
       <header>
         <h2 id="docent-title">${strings.title}</h2>
-        <button type="button" class="icon" @click=${this.toggleHistory}>${this.view === 'history' ? strings.backToChat : strings.history}</button>
-        <button type="button" class="icon" @click=${() => this.conversation.startNew()}>${strings.newConversation}</button>
-        <button type="button" class="icon" aria-label=${strings.close} @click=${() => this.hide()}>✕</button>
+        <button type="button" class="icon" aria-label=${this.view === 'history' ? strings.backToChat : strings.history} title=${this.view === 'history' ? strings.backToChat : strings.history} aria-pressed=${this.view === 'history'} @click=${this.toggleHistory}>${historyIcon}</button>
+        <button type="button" class="icon" aria-label=${strings.newConversation} title=${strings.newConversation} @click=${() => this.conversation.startNew()}>${newIcon}</button>
+        <button type="button" class="icon" aria-label=${strings.close} title=${strings.close} @click=${() => this.hide()}>${closeIcon}</button>
       </header>
       ${this.view === 'history' ? this.renderHistory(strings) : this.renderLog(strings)}
       ${this.renderComposer(strings)}
@@ -125,7 +126,8 @@ export class DocentChat extends LitElement {
 
   private renderLog(strings: WidgetStrings): TemplateResult {
     const entries = this.conversation.entries;
-    return html`<div class="log" role="log" aria-label=${strings.title}>
+    // Focusable so keyboard users can scroll a long conversation.
+    return html`<div class="log" role="log" tabindex="0" aria-label=${strings.title}>
       ${entries.length === 0 ? html`<p class="empty">${strings.empty}</p>` : entries.map((entry) => this.renderEntry(entry, strings))}
     </div>`;
   }
@@ -171,8 +173,8 @@ export class DocentChat extends LitElement {
     if (entry.status !== 'complete' || !entry.messageId) return nothing;
     const rate = (rating: 'up' | 'down') => () => void this.conversation.rate(entry, rating);
     return html`<div class="actions">
-      <button type="button" aria-pressed=${entry.feedback === 'up'} aria-label=${strings.thumbsUp} @click=${rate('up')}>👍</button>
-      <button type="button" aria-pressed=${entry.feedback === 'down'} aria-label=${strings.thumbsDown} @click=${rate('down')}>👎</button>
+      <button type="button" aria-pressed=${entry.feedback === 'up'} aria-label=${strings.thumbsUp} title=${strings.thumbsUp} @click=${rate('up')}>${thumbUpIcon}</button>
+      <button type="button" aria-pressed=${entry.feedback === 'down'} aria-label=${strings.thumbsDown} title=${strings.thumbsDown} @click=${rate('down')}>${thumbDownIcon}</button>
       ${entry.feedback ? html`<span>${strings.thanks}</span>` : nothing}
     </div>`;
   }
@@ -192,7 +194,7 @@ export class DocentChat extends LitElement {
     return html`<form @submit=${this.onSubmit}>
       ${this.selection
         ? html`<div class="chip"><span title=${strings.selectionLabel}>“${this.selection.text}”</span>
-            <button type="button" class="icon" aria-label=${strings.removeSelection} @click=${() => (this.selection = undefined)}>✕</button></div>`
+            <button type="button" class="icon" aria-label=${strings.removeSelection} title=${strings.removeSelection} @click=${() => (this.selection = undefined)}>${closeIcon}</button></div>`
         : nothing}
       <div class="row">
         <textarea rows="1" aria-label=${strings.placeholder} placeholder=${strings.placeholder} maxlength="4000" @keydown=${this.onComposerKey}></textarea>
@@ -236,7 +238,7 @@ export class DocentChat extends LitElement {
       return;
     }
     if (event.key !== 'Tab') return;
-    const focusable = [...this.renderRoot.querySelectorAll<HTMLElement>('button, a[href], textarea, summary')].filter((element) => !element.hasAttribute('disabled'));
+    const focusable = [...this.renderRoot.querySelectorAll<HTMLElement>('button, a[href], textarea, summary, [tabindex="0"]')].filter((element) => !element.hasAttribute('disabled'));
     const first = focusable[0];
     const last = focusable.at(-1);
     const active = (this.renderRoot as ShadowRoot).activeElement;

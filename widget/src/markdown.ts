@@ -68,7 +68,7 @@ function renderBlock(block: Block, context: RenderContext): TemplateResult {
     case 'code':
       return html`<div class="code">
         <button type="button" class="copy" @click=${() => context.onCopy(block.text)}>${context.copyLabel}</button>
-        <pre><code data-language=${block.language || nothing}>${block.text}</code></pre>
+        <pre tabindex="0"><code data-language=${block.language || nothing}>${block.text}</code></pre>
       </div>`;
     case 'list': {
       const items = block.items.map((item) => html`<li>${renderInline(item, context)}</li>`);

@@ -66,7 +66,8 @@ export const widgetStyles = css`
   }
   header { display: flex; align-items: center; gap: 4px; padding: 10px 12px; border-block-end: 1px solid var(--border); }
   header h2 { flex: 1; margin: 0; font-size: 16px; }
-  .icon { background: none; border: 1px solid transparent; color: var(--fg); border-radius: 8px; padding: 4px 8px; }
+  .icon { display: inline-flex; background: none; border: 1px solid transparent; color: var(--fg); border-radius: 8px; padding: 6px; }
+  .icon[aria-pressed='true'] { border-color: var(--accent); }
   .icon:hover { border-color: var(--border); }
   .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 12px; }
   .empty { color: var(--muted); }
@@ -77,7 +78,7 @@ export const widgetStyles = css`
   .assistant p:last-child { margin-block-end: 0; }
   .assistant a { color: inherit; }
   .quote, blockquote { border-inline-start: 3px solid var(--accent); margin: 0 0 6px; padding-inline-start: 8px; color: inherit; opacity: 0.9; }
-  .citation {
+  .assistant a.citation, .citation {
     display: inline-block; min-width: 1.5em; padding: 0 5px; margin: 0 1px; border-radius: 999px; font-size: 12px; line-height: 1.5;
     text-align: center; text-decoration: none; background: var(--accent); color: var(--on-accent); vertical-align: 1px;
   }
@@ -91,7 +92,7 @@ export const widgetStyles = css`
   .notice { font-size: 13px; color: var(--muted); margin: 0 0 6px; }
   .error { color: var(--danger); }
   .actions { display: flex; gap: 6px; margin-block-start: 6px; align-items: center; font-size: 13px; }
-  .actions button { background: none; border: 1px solid var(--border); color: var(--fg); border-radius: 999px; padding: 1px 10px; }
+  .actions button { display: inline-flex; background: none; border: 1px solid var(--border); color: var(--fg); border-radius: 999px; padding: 3px 10px; }
   .actions button[aria-pressed='true'] { background: var(--accent); color: var(--on-accent); border-color: var(--accent); }
   form { display: flex; flex-direction: column; gap: 6px; padding: 10px 12px; border-block-start: 1px solid var(--border); }
   .chip { display: flex; gap: 6px; align-items: flex-start; background: var(--bubble); border-radius: 8px; padding: 4px 8px; font-size: 13px; }
