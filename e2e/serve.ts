@@ -14,7 +14,7 @@ import { ingestCourse } from '@docent/ingest';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
-import { E2E_DOCENT_PORT, E2E_SITE_PORT } from './ports.js';
+import { E2E_DOCENT_PORT, E2E_SITE_PORT, E2E_SLOW_CHAT_PORT } from './ports.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'docent-e2e-'));
 const siteOrigin = `http://localhost:${E2E_SITE_PORT}`;
@@ -39,17 +39,45 @@ const site = createServer((request, response) => {
     return;
   }
   try {
-    const page = readFileSync(join(fixtures, name), 'utf8').replaceAll('{{DOCENT}}', docentOrigin);
+    const page = readFileSync(join(fixtures, name), 'utf8').replaceAll('{{DOCENT}}', docentOrigin).replaceAll('{{SLOW_CHAT}}', `http://localhost:${E2E_SLOW_CHAT_PORT}`);
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
   } catch {
     response.writeHead(404).end('not found');
   }
 });
 site.listen(E2E_SITE_PORT, '127.0.0.1');
+
+// A stand-in for Docent's chat endpoint that answers slowly, so a test can stop an answer midway
+// (the real server's handling of a reader who leaves is covered by the server tests).
+let slowAnswersStopped = 0;
+const slow = createServer((request, response) => {
+  const cors = { 'access-control-allow-origin': siteOrigin, 'access-control-allow-credentials': 'true', 'access-control-allow-headers': 'content-type, x-request-id, accept' };
+  if (request.url === '/stopped') {
+    // How many slow answers were cut off by their reader: the test's proof that Stop really stops.
+    response.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ stopped: slowAnswersStopped }));
+    return;
+  }
+  if (request.method === 'OPTIONS') {
+    response.writeHead(204, { ...cors, 'access-control-allow-methods': 'POST, GET' }).end();
+    return;
+  }
+  response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
+  const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  send('thread', { thread_id: '00000000-0000-4000-8000-00000000000a', message_id: '00000000-0000-4000-8000-00000000000b' });
+  send('sources', { sources: [{ id: 1, kind: 'course', title: 'Describing joints', chapter: 'URDF', url: '/docs/ros2/urdf-robot-description#describing-joints', snippet: '' }] });
+  let piece = 0;
+  const timer = setInterval(() => send('delta', { text: `Piece ${(piece += 1)} of a long answer [1]. ` }), 200);
+  response.on('close', () => {
+    clearInterval(timer);
+    slowAnswersStopped += 1;
+  });
+});
+slow.listen(E2E_SLOW_CHAT_PORT, '127.0.0.1');
 console.log(`e2e servers ready: Docent ${docentOrigin}, course site ${siteOrigin}`);
 
 const stop = () => {
   site.close();
+  slow.close();
   void app.close().then(() => {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);

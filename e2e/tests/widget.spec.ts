@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_SITE_PORT } from '../ports.js';
+import { E2E_SITE_PORT, E2E_SLOW_CHAT_PORT } from '../ports.js';
 
 const COURSE_PAGE = `http://localhost:${E2E_SITE_PORT}/course-page.html`;
 
@@ -121,4 +121,21 @@ test('keeps hostile content from answers and sources inert', async ({ page }) =>
   for (const href of await answer.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))) expect(href ?? '').not.toMatch(/^javascript:/i);
   await answer.getByText('click').click();
   await expect(page).toHaveURL(COURSE_PAGE);
+});
+
+test('stops an answer midway, keeps what arrived, and offers to try again', async ({ page }) => {
+  await page.goto(`http://localhost:${E2E_SITE_PORT}/slow-answers.html`);
+  await page.getByRole('button', { name: 'Ask the course' }).click();
+  const panel = page.getByRole('dialog', { name: 'Course assistant' });
+  await askInWidget(page, 'Tell me everything about joints');
+  const answer = panel.locator('.assistant').last();
+  await expect(answer).toContainText('Piece 2 of a long answer');
+  await panel.getByRole('button', { name: 'Stop' }).click();
+  await expect(answer).toContainText('Stopped.');
+  const kept = await answer.locator('p').first().textContent();
+  // The request was really cut off (the stand-in server saw its reader leave), and nothing more arrived.
+  await expect.poll(async () => ((await (await fetch(`http://localhost:${E2E_SLOW_CHAT_PORT}/stopped`)).json()) as { stopped: number }).stopped).toBeGreaterThan(0);
+  expect(await answer.locator('p').first().textContent()).toBe(kept);
+  await expect(panel.getByRole('button', { name: 'Try again' })).toBeVisible();
+  await expect(panel.getByRole('button', { name: 'Send' })).toBeVisible();
 });

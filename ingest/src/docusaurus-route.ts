@@ -42,19 +42,43 @@ const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
  */
 export function extractExplicitHeadingIds(source: string): { source: string; idsByLine: Map<number, string> } {
   const idsByLine = new Map<number, string>();
-  let openFence: string | undefined;
-  const lines = source.split('\n').map((line, index) => {
-    const fence = FENCE.exec(line)?.[1];
-    if (fence) {
-      if (openFence === undefined) openFence = fence[0];
-      else if (fence[0] === openFence) openFence = undefined;
-      return line;
-    }
-    if (openFence !== undefined) return line;
+  const rewritten = rewriteLinesOutsideCode(source, (line, lineNumber) => {
     const match = EXPLICIT_HEADING_ID.exec(line);
     if (!match?.[1] || !match[2]) return line;
-    idsByLine.set(index + 1, match[2]);
+    idsByLine.set(lineNumber, match[2]);
     return match[1];
   });
-  return { source: lines.join('\n'), idsByLine };
+  return { source: rewritten, idsByLine };
+}
+
+/** `:::danger Some title`: Docusaurus's admonition title syntax (remark-directive reads only `[…]`). */
+const ADMONITION_WITH_TITLE = /^(\s{0,3}:{3,})(note|tip|info|warning|danger|caution|important|success|secondary)[ \t]+(\S.*?)\s*$/;
+
+/**
+ * Rewrites `:::tip Title` to `:::tip[Title]`, so the admonition parses as one (otherwise its whole
+ * text, markers included, reads as a paragraph). Line numbers do not change.
+ */
+export function bracketAdmonitionTitles(source: string): string {
+  return rewriteLinesOutsideCode(source, (line) => {
+    const match = ADMONITION_WITH_TITLE.exec(line);
+    if (!match?.[1] || !match[2] || !match[3]) return line;
+    return `${match[1]}${match[2]}[${match[3].replace(/[[\]]/g, '\\$&')}]`;
+  });
+}
+
+/** Applies `rewrite` to every line that is not inside a fenced code block (1-based line numbers). */
+function rewriteLinesOutsideCode(source: string, rewrite: (line: string, lineNumber: number) => string): string {
+  let openFence: string | undefined;
+  return source
+    .split('\n')
+    .map((line, index) => {
+      const fence = FENCE.exec(line)?.[1];
+      if (fence) {
+        if (openFence === undefined) openFence = fence[0];
+        else if (fence[0] === openFence) openFence = undefined;
+        return line;
+      }
+      return openFence === undefined ? rewrite(line, index + 1) : line;
+    })
+    .join('\n');
 }

@@ -3,7 +3,7 @@
  * sections, each with the anchor Docusaurus gives that heading.
  */
 import GithubSlugger from 'github-slugger';
-import type { Root, RootContent } from 'mdast';
+import type { Heading, Nodes, Root, RootContent } from 'mdast';
 import { toString } from 'mdast-util-to-string';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
@@ -15,7 +15,7 @@ import { VFileMessage } from 'vfile-message';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { blockText } from './markdown-text.js';
-import { docRoute, extractExplicitHeadingIds } from './docusaurus-route.js';
+import { bracketAdmonitionTitles, docRoute, extractExplicitHeadingIds } from './docusaurus-route.js';
 
 export interface DocumentSection {
   /** Headings from the chapter's first section level down to this one; empty for the intro. */
@@ -62,11 +62,35 @@ export interface ParseOptions {
   routeBase: string;
 }
 
-export function parseDocument(source: string, docPath: string, options: ParseOptions): ParsedDocument & { frontMatter: FrontMatter } {
-  const { source: withoutIds, idsByLine } = extractExplicitHeadingIds(source.replace(/\r\n?/g, '\n'));
+/**
+ * A document's syntax tree with its front matter and the id of every heading on the page. Shared by
+ * the ingest and the course site, so a citation's `#anchor` and the page's heading ids are computed
+ * once, the same way.
+ */
+export interface DocumentTree {
+  /** `{#custom-id}` suffixes are already removed from heading text. */
+  tree: Root;
+  frontMatter: FrontMatter;
+  /** Every heading, at any depth (inside JSX and admonitions too), with its id. */
+  headingIds: Map<Heading, string>;
+}
+
+export function readDocumentTree(source: string, docPath: string): DocumentTree {
+  const { source: withoutIds, idsByLine } = extractExplicitHeadingIds(bracketAdmonitionTitles(source.replace(/\r\n?/g, '\n')));
   const tree = parseTree(withoutIds, docPath);
-  const frontMatter = readFrontMatter(tree, docPath);
-  const slugger = new GithubSlugger();
+  return { tree, frontMatter: readFrontMatter(tree, docPath), headingIds: assignHeadingIds(tree, idsByLine) };
+}
+
+export function parseDocument(source: string, docPath: string, options: ParseOptions): ParsedDocument & { frontMatter: FrontMatter } {
+  return describeDocument(readDocumentTree(source, docPath), docPath, options);
+}
+
+/** Title, route and heading-delimited sections of a document already read into a tree. */
+export function describeDocument(
+  { tree, frontMatter, headingIds }: DocumentTree,
+  docPath: string,
+  options: ParseOptions,
+): ParsedDocument & { frontMatter: FrontMatter } {
   const sections: DocumentSection[] = [{ headingPath: [], anchor: '', blocks: [] }];
   const headingStack: { depth: number; text: string }[] = [];
   let firstH1: string | undefined;
@@ -74,7 +98,7 @@ export function parseDocument(source: string, docPath: string, options: ParseOpt
   for (const node of tree.children) {
     if (node.type === 'heading') {
       const text = toString(node).trim();
-      const anchor = idsByLine.get(node.position?.start.line ?? -1) ?? slugger.slug(text);
+      const anchor = headingIds.get(node) ?? '';
       if (node.depth === 1 && firstH1 === undefined) {
         // The page title: what follows it is the page's introduction, linked without an anchor.
         firstH1 = text;
@@ -96,6 +120,24 @@ export function parseDocument(source: string, docPath: string, options: ParseOpt
     sections: sections.filter((section) => section.blocks.length > 0),
     frontMatter,
   };
+}
+
+/**
+ * Ids as Docusaurus assigns them: every heading in document order (nested ones too, since they take
+ * a slug and shift the de-duplication of later ones), an explicit `{#id}` winning over the slug.
+ */
+function assignHeadingIds(tree: Root, idsByLine: ReadonlyMap<number, string>): Map<Heading, string> {
+  const slugger = new GithubSlugger();
+  const ids = new Map<Heading, string>();
+  const visit = (node: Nodes): void => {
+    if (node.type === 'heading') {
+      ids.set(node, idsByLine.get(node.position?.start.line ?? -1) ?? slugger.slug(toString(node).trim()));
+      return;
+    }
+    if ('children' in node) for (const child of node.children as Nodes[]) visit(child);
+  };
+  visit(tree);
+  return ids;
 }
 
 function parseTree(source: string, docPath: string): Root {

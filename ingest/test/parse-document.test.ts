@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkDocument, embeddingInput, estimateTokens } from '../src/chunk-document.js';
 import { docRoute } from '../src/docusaurus-route.js';
-import { DocumentParseError, parseDocument } from '../src/parse-document.js';
+import { DocumentParseError, parseDocument, readDocumentTree } from '../src/parse-document.js';
 
 const OPTIONS = { routeBase: '/docs' };
 
@@ -124,6 +124,27 @@ Value is {answer}.
 
   it('rejects front matter fields of the wrong type', () => {
     expect(() => parseDocument('---\ntitle: 42\n---\ntext\n', 'typed.md', OPTIONS)).toThrow(/typed\.md:1: front matter field "title"/);
+  });
+});
+
+describe('Docusaurus syntax the parser must read as Docusaurus does', () => {
+  it('reads `:::danger Title` as an admonition with that title, but not inside code', () => {
+    const source = ':::danger Stop [safely]\nBrakes hold an arm.\n:::\n\n```md\n:::tip Not parsed\n```\n';
+    const { tree } = readDocumentTree(source, 'safety.md');
+    const admonition = tree.children[0];
+    expect(admonition).toMatchObject({ type: 'containerDirective', name: 'danger' });
+    expect(parseDocument(source, 'safety.md', OPTIONS).sections[0]?.blocks).toEqual([
+      'Danger: Stop [safely]\n\nBrakes hold an arm.',
+      '```md\n:::tip Not parsed\n```',
+    ]);
+  });
+
+  it('gives nested headings ids too, so a later duplicate heading is de-duplicated as on the page', () => {
+    const source = ':::note\n\n## Setup\n\n:::\n\n## Setup\n';
+    const { tree, headingIds } = readDocumentTree(source, 'nested.md');
+    const nested = tree.children[0]?.type === 'containerDirective' ? tree.children[0].children[0] : undefined;
+    expect(nested?.type === 'heading' ? headingIds.get(nested) : undefined).toBe('setup');
+    expect(parseDocument(source, 'nested.md', OPTIONS).sections.map((section) => section.anchor)).toEqual(['', 'setup-1']);
   });
 });
 
