@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'server/drizzle/**'] },
+  // The Docusaurus fixture site is React/CommonJS content for a build, not project code.
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'server/drizzle/**', '**/.docusaurus/**', 'docusaurus-plugin-docent/test/fixture-site/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

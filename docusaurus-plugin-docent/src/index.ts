@@ -1,0 +1,46 @@
+import type { LoadContext, OptionValidationContext, Plugin } from '@docusaurus/types';
+import * as z from 'zod';
+
+/**
+ * Adds Docent to every page of a Docusaurus site:
+ *
+ *   plugins: [['docusaurus-plugin-docent', { server: 'https://docent.example.com' }]]
+ *
+ * The widget script is injected at the end of <body> (deferred), so it never delays the page.
+ */
+export const optionsSchema = z.object({
+  /** Docent's base URL; the site's origin must be listed in the server's CORS_ORIGINS. */
+  server: z.url({ protocol: /^https?$/, error: 'must be the Docent server URL, e.g. https://docent.example.com' }).transform((url) => url.replace(/\/+$/, '')),
+  /** The script to load; defaults to the server's `/widget/docent.js`. */
+  scriptUrl: z.url({ protocol: /^https?$/ }).optional(),
+  theme: z.enum(['light', 'dark']).optional(),
+  /** UI language; defaults to the page's `<html lang>`. */
+  lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or ur').optional(),
+  /** Where selecting text offers "Ask Docent": Docusaurus's article body by default. */
+  contentRoot: z.string().min(1).default('article'),
+});
+export type DocentPluginOptions = z.input<typeof optionsSchema>;
+type ValidOptions = z.output<typeof optionsSchema>;
+
+export default function docentPlugin(_context: LoadContext, options: ValidOptions): Plugin {
+  const attributes: Record<string, string | boolean> = {
+    src: options.scriptUrl ?? `${options.server}/widget/docent.js`,
+    'data-server': options.server,
+    'data-content-root': options.contentRoot,
+    defer: true,
+  };
+  if (options.theme) attributes['data-theme'] = options.theme;
+  if (options.lang) attributes['data-lang'] = options.lang;
+  return {
+    name: 'docusaurus-plugin-docent',
+    injectHtmlTags: () => ({ postBodyTags: [{ tagName: 'script', attributes }] }),
+  };
+}
+
+/** Docusaurus calls this before building: a wrong option stops the build with a clear message. */
+export function validateOptions({ options }: OptionValidationContext<DocentPluginOptions, ValidOptions>): ValidOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'options'} ${issue.message}`);
+  throw new Error(`docusaurus-plugin-docent: ${problems.join('; ')}`);
+}
