@@ -39,7 +39,9 @@ const site = createServer((request, response) => {
     return;
   }
   try {
-    const page = readFileSync(join(fixtures, name), 'utf8').replaceAll('{{DOCENT}}', docentOrigin).replaceAll('{{SLOW_CHAT}}', `http://localhost:${E2E_SLOW_CHAT_PORT}`);
+    // `?chat=slow` points the page's widget at the slow stand-in below instead of Docent.
+    const chatServer = new URL(request.url ?? '/', siteOrigin).searchParams.get('chat') === 'slow' ? `http://localhost:${E2E_SLOW_CHAT_PORT}` : docentOrigin;
+    const page = readFileSync(join(fixtures, name), 'utf8').replaceAll('{{DOCENT}}', docentOrigin).replaceAll('{{CHAT_SERVER}}', chatServer);
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
   } catch {
     response.writeHead(404).end('not found');

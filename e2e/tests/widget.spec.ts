@@ -124,7 +124,7 @@ test('keeps hostile content from answers and sources inert', async ({ page }) =>
 });
 
 test('stops an answer midway, keeps what arrived, and offers to try again', async ({ page }) => {
-  await page.goto(`http://localhost:${E2E_SITE_PORT}/slow-answers.html`);
+  await page.goto(`http://localhost:${E2E_SITE_PORT}/course-page.html?chat=slow`);
   await page.getByRole('button', { name: 'Ask the course' }).click();
   const panel = page.getByRole('dialog', { name: 'Course assistant' });
   await askInWidget(page, 'Tell me everything about joints');

@@ -5,6 +5,18 @@ import { css } from 'lit';
  * --docent-font, --docent-radius. Logical properties (inline-start/end) so right-to-left pages
  * mirror the layout. Colours meet WCAG AA on both themes.
  */
+/** The dark theme's colours: by attribute, or by the reader's system setting. */
+const darkPalette = css`
+    --accent: var(--docent-accent, #93c5fd);
+    --on-accent: #0b1220;
+    --bg: #111827;
+    --fg: #f3f4f6;
+    --muted: #d1d5db;
+    --border: #374151;
+    --bubble: #1f2937;
+    --danger: #fca5a5;
+`;
+
 export const widgetStyles = css`
   :host {
     --accent: var(--docent-accent, #1d4ed8);
@@ -27,25 +39,11 @@ export const widgetStyles = css`
     color: var(--fg);
   }
   :host([theme='dark']) {
-    --accent: var(--docent-accent, #93c5fd);
-    --on-accent: #0b1220;
-    --bg: #111827;
-    --fg: #f3f4f6;
-    --muted: #d1d5db;
-    --border: #374151;
-    --bubble: #1f2937;
-    --danger: #fca5a5;
+    ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
     :host(:not([theme='light'])) {
-      --accent: var(--docent-accent, #93c5fd);
-      --on-accent: #0b1220;
-      --bg: #111827;
-      --fg: #f3f4f6;
-      --muted: #d1d5db;
-      --border: #374151;
-      --bubble: #1f2937;
-      --danger: #fca5a5;
+      ${darkPalette}
     }
   }
   * { box-sizing: border-box; }
