@@ -140,7 +140,7 @@ describe('Docusaurus syntax the parser must read as Docusaurus does', () => {
   });
 
   it('gives nested headings ids too, so a later duplicate heading is de-duplicated as on the page', () => {
-    const source = ':::note\n\n## Setup\n\n:::\n\n## Setup\n';
+    const source = ':::note\n\n## Setup\n\n:::\n\n## Setup\n\nInstall it.\n';
     const { tree, headingIds } = readDocumentTree(source, 'nested.md');
     const nested = tree.children[0]?.type === 'containerDirective' ? tree.children[0].children[0] : undefined;
     expect(nested?.type === 'heading' ? headingIds.get(nested) : undefined).toBe('setup');

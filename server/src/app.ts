@@ -14,12 +14,14 @@ import { registerOpenApi } from './http/openapi.js';
 import { loadWidgetBundle, widgetRoutes, type WidgetBundle } from './http/widget-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { operationsRoutes } from './http/operations-routes.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_INTRODUCTION, DOCS_ROUTE_BASE } from './knowledge/bundled-course.js';
 import { openKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { requestLogController } from './http/request-logging.js';
 import { createLogger } from './observability/logger.js';
 import { RequestMetrics } from './observability/metrics.js';
 import { createGenerator } from './rag/create-generator.js';
+import { siteRoutes } from './site/site-routes.js';
 import { defaultMinDenseScore } from './rag/relevance.js';
 
 export const DOCENT_VERSION = '0.1.0';
@@ -84,6 +86,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(operationsRoutes, { database, metrics });
   await app.register(knowledgeRoutes, { knowledge });
   await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });
+  await app.register(siteRoutes, { docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, ...BUNDLED_COURSE_INTRODUCTION });
   await app.register(cookie, { secret: config.secretKey });
   const history = new HistoryStore(database.db);
   await app.register(chatRoutes, {

@@ -83,7 +83,7 @@ async function start(): Promise<void> {
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info(
     { address, version: DOCENT_VERSION, env: config.nodeEnv, database: app.database.kind },
-    `Docent is listening on ${address} (health: ${address}/health, API docs: ${address}/docs)`,
+    `Docent is listening on ${address} (course: ${address}/, health: ${address}/health, API docs: ${address}/api/docs)`,
   );
   // In the background: health and the API answer while the course is being ingested.
   backgroundIngest = ingestBundledCourseIfEmpty(app.knowledge, config.dataDir, app.log, backgroundWork.signal).catch((error: unknown) => {

@@ -114,7 +114,7 @@ describe('API documentation', () => {
   afterAll(() => testApp.close());
 
   it('publishes an OpenAPI document generated from the route schemas', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/docs/json' });
+    const response = await testApp.app.inject({ method: 'GET', url: '/api/docs/json' });
     expect(response.statusCode).toBe(200);
     const document = response.json<{ openapi: string; paths: Record<string, Record<string, { responses: Record<string, unknown> }>> }>();
     expect(document.openapi).toMatch(/^3\./);
@@ -122,8 +122,8 @@ describe('API documentation', () => {
     expect(JSON.stringify(document.paths['/health']?.get?.responses['200'])).toContain('uptime_seconds');
   });
 
-  it('serves the documentation UI at /docs without third-party requests', async () => {
-    const response = await testApp.app.inject({ method: 'GET', url: '/docs/' });
+  it('serves the documentation UI at /api/docs without third-party requests', async () => {
+    const response = await testApp.app.inject({ method: 'GET', url: '/api/docs/' });
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('swagger-ui');
     expect(response.body).not.toMatch(/src="https?:\/\//);

@@ -8,6 +8,12 @@ import type { KnowledgeBase } from './knowledge-base.js';
 /** The sample course shipped with Docent: the demo content and the test corpus. */
 export const BUNDLED_COURSE_DIR = fileURLToPath(new URL('../../../course/docs', import.meta.url));
 export const DOCS_ROUTE_BASE = '/docs';
+/** What the demo site's home page says about the bundled course. */
+export const BUNDLED_COURSE_INTRODUCTION = {
+  title: 'Physical AI & Humanoid Robotics',
+  intro:
+    'A course on the software that makes humanoid robots work: ROS 2, simulation and digital twins, kinematics, control and locomotion, and the learned models that turn perception and language into action. Ask the course assistant about anything in it: every answer links to the sections it comes from.',
+};
 
 /** Progress is logged at most this often, so a first start shows movement without flooding. */
 const PROGRESS_LOG_INTERVAL_MS = 2_000;
