@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 
-/** Where the counts are left for the browser tests' reporter, which ends `npm test` with the grand total. */
-export const VITEST_SUMMARY_FILE = 'test-results/vitest-summary.json';
+/** Where the counts are left for the browser tests' reporter, which ends `npm test` with the grand total (not test-results/: Playwright empties it). */
+export const VITEST_SUMMARY_FILE = 'node_modules/.cache/docent/vitest-summary.json';
 
 /**
  * Ends the run with one plain `N passed, N failed, N skipped` line: the summary line CI reads.
@@ -29,7 +30,7 @@ export default class SummaryReporter implements Reporter {
     // Skips are said out loud (e.g. the live Qdrant suite without QDRANT_URL), never silent.
     for (const name of skipped) process.stdout.write(`skipped: ${name}\n`);
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
-    mkdirSync('test-results', { recursive: true });
+    mkdirSync(dirname(VITEST_SUMMARY_FILE), { recursive: true });
     writeFileSync(VITEST_SUMMARY_FILE, JSON.stringify(counts));
   }
 }
