@@ -106,7 +106,7 @@ test('keeps hostile content from answers and sources inert', async ({ page }) =>
       'sources',
       { sources: [{ id: 1, kind: 'course', title: '<img src=x onerror=alert(1)>', chapter: 'c', url: 'javascript:alert(1)', snippet: '<script>alert(1)</script>' }] },
     ],
-    ['delta', { text: 'Look <script>alert(1)</script> and <img src=x onerror="alert(2)"> [click](javascript:alert(3)) [1]' }],
+    ['delta', { text: 'Look <script>alert(1)</script> and <img src=x onerror="alert(2)"> [click](javascript:alert(3)) [1]. Run `xacro` on two_link_arm.urdf, **carefully**.' }],
     ['done', { message_id: '00000000-0000-4000-8000-000000000002', usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, cited: [1] }],
   ] as const;
   await page.route('**/api/v1/chat', (route) =>
@@ -118,6 +118,11 @@ test('keeps hostile content from answers and sources inert', async ({ page }) =>
   await expect(answer).toContainText('Look <script>alert(1)</script> and <img src=x onerror="alert(2)">');
   await answer.getByText(/^Sources/).click();
   expect(await answer.locator('script, img, [onerror]').count()).toBe(0);
+  // Markdown still works where it is meant to, and names with underscores are not italicised.
+  await expect(answer.locator('code', { hasText: 'xacro' })).toBeVisible();
+  await expect(answer.locator('strong')).toHaveText('carefully');
+  await expect(answer).toContainText('two_link_arm.urdf');
+  expect(await answer.locator('em').count()).toBe(0);
   for (const href of await answer.locator('a').evaluateAll((links) => links.map((link) => link.getAttribute('href')))) expect(href ?? '').not.toMatch(/^javascript:/i);
   await answer.getByText('click').click();
   await expect(page).toHaveURL(COURSE_PAGE);

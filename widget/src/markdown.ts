@@ -84,7 +84,8 @@ function renderBlock(block: Block, context: RenderContext): TemplateResult {
 }
 
 /** Inline code, links, citations, bold and italic; everything else is text. */
-const INLINE = /`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)|\[(\d{1,3})\]|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|_([^_\s][^_]*)_/g;
+// Underscore emphasis only at word edges: `two_link_arm.urdf` is a name, not italics.
+const INLINE = /`([^`]+)`|\[([^\]]+)\]\(([^)\s]+)\)|\[(\d{1,3})\]|\*\*([^*]+)\*\*|\*([^*\s][^*]*)\*|(?<![\w])_([^_\s][^_]*)_(?![\w])/g;
 
 function renderInline(text: string, context: RenderContext): (TemplateResult | string)[] {
   const parts: (TemplateResult | string)[] = [];
