@@ -1,5 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_SITE_PORT, E2E_SLOW_CHAT_PORT } from '../ports.js';
+// The widget's declaration of window.Docent, for the host-page API test.
+import type {} from '../../widget/src/index.js';
 
 const COURSE_PAGE = `http://localhost:${E2E_SITE_PORT}/course-page.html`;
 
@@ -143,4 +145,47 @@ test('stops an answer midway, keeps what arrived, and offers to try again', asyn
   expect(await answer.locator('p').first().textContent()).toBe(kept);
   await expect(panel.getByRole('button', { name: 'Try again' })).toBeVisible();
   await expect(panel.getByRole('button', { name: 'Send' })).toBeVisible();
+});
+
+test('the host page drives the widget through window.Docent and hears its events', async ({ page }) => {
+  await page.goto(COURSE_PAGE);
+  await page.waitForFunction(() => window.Docent !== undefined);
+  const heard = await page.evaluate(async () => {
+    const events: string[] = [];
+    for (const name of ['docent:open', 'docent:close', 'docent:answer']) document.addEventListener(name, () => events.push(name));
+    const answered = new Promise<{ text: string; sources: unknown[] }>((resolve) =>
+      document.addEventListener('docent:answer', (event) => resolve((event as CustomEvent<{ text: string; sources: unknown[] }>).detail), { once: true }),
+    );
+    await window.Docent?.ask('What is a revolute joint?');
+    const detail = await answered;
+    window.Docent?.close();
+    return { events, text: detail.text, sources: detail.sources.length };
+  });
+  expect(heard.events).toEqual(['docent:open', 'docent:answer', 'docent:close']);
+  expect(heard.text).toMatch(/\[\d\]/);
+  expect(heard.sources).toBeGreaterThan(0);
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  await page.evaluate(() => {
+    window.Docent?.setContext({ selection: { text: 'A prismatic joint slides along its axis.', page_url: location.href } });
+    window.Docent?.open();
+  });
+  await expect(page.getByRole('dialog').locator('.chip')).toContainText('A prismatic joint slides along its axis.');
+  await page.getByRole('button', { name: 'Remove the selection' }).click();
+  await expect(page.getByRole('dialog').locator('.chip')).toHaveCount(0);
+});
+
+test('reopens an earlier conversation from the history list', async ({ page }) => {
+  const panel = await openWidget(page);
+  await askInWidget(page, 'What is the support polygon?');
+  await expect(panel.getByRole('status')).toHaveText('The answer is ready.');
+  await panel.getByRole('button', { name: 'New conversation' }).click();
+  await expect(panel.locator('.message')).toHaveCount(0);
+  await askInWidget(page, 'What is footstep planning?');
+  await expect(panel.locator('.user')).toHaveText('What is footstep planning?');
+
+  await panel.getByRole('button', { name: 'Earlier conversations' }).click();
+  await panel.getByRole('button', { name: 'What is the support polygon?' }).click();
+  await expect(panel.locator('.user')).toHaveText('What is the support polygon?');
+  await expect(panel.locator('.assistant a.citation').first()).toBeVisible();
 });
