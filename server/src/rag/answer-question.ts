@@ -1,6 +1,7 @@
-import type { ChatRequest, ChatStreamEvent, Usage } from '@docent/protocol';
+import { ERROR_CATALOGUE, type ChatRequest, type ChatStreamEvent, type Usage } from '@docent/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HistoryStore, Owner } from '../chat/history-store.js';
+import { isDatabaseUnreachable } from '../db/prepare.js';
 import { AppError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { CitationFilter } from './citations.js';
@@ -181,8 +182,9 @@ function describeFailure(error: unknown, log: FastifyBaseLogger, requestId: stri
     log.warn({ err: error.cause ?? error, code: error.code }, 'answer generation failed');
     return { code: error.code, message: error.message, request_id: requestId };
   }
-  if (error instanceof AppError && (error.code === 'database_unavailable' || error.code === 'answer_failed')) {
-    return { code: error.code, message: error.message, request_id: requestId };
+  if (isDatabaseUnreachable(error)) {
+    log.error({ err: error }, 'the database failed while answering');
+    return { code: 'database_unavailable', message: ERROR_CATALOGUE.database_unavailable.message, request_id: requestId };
   }
   log.error({ err: error }, 'answering failed');
   return { code: 'internal_error', message: 'Something went wrong while answering. Please try again.', request_id: requestId };
