@@ -26,6 +26,8 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   CORS_ORIGINS: `${siteOrigin},${docentOrigin}`,
   PORT: String(E2E_DOCENT_PORT),
+  // Every browser test asks from the same address.
+  RATE_LIMIT_CHAT_PER_MINUTE: '100000',
 });
 const app = await buildApp(config);
 await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, app.knowledge);

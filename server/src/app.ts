@@ -11,6 +11,7 @@ import { HistoryStore } from './chat/history-store.js';
 import { chatRoutes } from './http/chat-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { chatRateLimit, registerRateLimits } from './http/rate-limits.js';
 import { loadWidgetBundle, widgetRoutes, type WidgetBundle } from './http/widget-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { operationsRoutes } from './http/operations-routes.js';
@@ -62,7 +63,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     requestIdHeader: false,
     logController: requestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: false,
+    // A hop count means "the N nearest proxies are ours" (Railway: 1).
+    trustProxy: typeof config.trustProxy === 'number' ? trustNearestProxies(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -88,12 +90,19 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });
   await app.register(siteRoutes, { docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, ...BUNDLED_COURSE_INTRODUCTION });
   await app.register(cookie, { secret: config.secretKey });
+  const rateLimits = { redisUrl: config.redisUrl, chatPerMinute: config.rateLimit.chatPerMinute };
+  await registerRateLimits(app, rateLimits, metrics.registry);
   const history = new HistoryStore(database.db);
   await app.register(chatRoutes, {
     answering: { knowledge, history, generator: createGenerator(config), minDenseScore: config.chat.minDenseScore ?? defaultMinDenseScore(knowledge.embedder.id) },
     history,
     heartbeatMs: config.chat.heartbeatMs,
+    rateLimit: chatRateLimit(rateLimits),
     secureCookies: config.isProduction,
   });
   return app as unknown as DocentApp;
+}
+
+function trustNearestProxies(count: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < count;
 }

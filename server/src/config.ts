@@ -74,6 +74,11 @@ const envSchema = z.object({
   LLM_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   CHAT_HEARTBEAT_SECONDS: z.coerce.number().min(0.05).max(300).default(15),
   CHAT_MIN_DENSE_SCORE: z.coerce.number().min(-1).max(1).optional(),
+  RATE_LIMIT_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2})$/, 'must be true, false, or the number of proxies in front of Docent (e.g. 1 on Railway)')
+    .optional(),
 });
 
 export type NodeEnv = z.infer<typeof envSchema>['NODE_ENV'];
@@ -100,6 +105,13 @@ export interface Config {
   embedding: { baseUrl: string; apiKey: string | undefined; model: string; dimensions: number | undefined } | undefined;
   /** Unset → extractive answers (quoted, cited course sentences). */
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | undefined;
+  /** Requests per minute per reader on the chat route. */
+  rateLimit: { chatPerMinute: number };
+  /**
+   * Whether to believe X-Forwarded-For: `false` (direct), `true` (any proxy), or how many proxies
+   * sit in front. Behind a proxy, rate limits need it to see readers rather than the proxy.
+   */
+  trustProxy: boolean | number;
   chat: {
     /** SSE comment interval, so proxies do not close a quiet stream. */
     heartbeatMs: number;
@@ -157,6 +169,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : { baseUrl: vars.LLM_BASE_URL, apiKey: vars.LLM_API_KEY, model: vars.LLM_MODEL, timeoutMs: vars.LLM_TIMEOUT_SECONDS * 1000 },
     chat: { heartbeatMs: vars.CHAT_HEARTBEAT_SECONDS * 1000, minDenseScore: vars.CHAT_MIN_DENSE_SCORE },
+    rateLimit: { chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE },
+    trustProxy: vars.TRUST_PROXY === undefined || vars.TRUST_PROXY === 'false' ? false : vars.TRUST_PROXY === 'true' ? true : Number(vars.TRUST_PROXY),
   };
 }
 

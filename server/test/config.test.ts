@@ -53,6 +53,14 @@ describe('configuration', () => {
     expect(config.chat).toEqual({ heartbeatMs: 15_000, minDenseScore: undefined });
   });
 
+  it('limits chat to 20 questions a minute and trusts no proxy unless told', () => {
+    const defaults = loadConfig({ DATA_DIR: dataDir.path });
+    expect(defaults.rateLimit).toEqual({ chatPerMinute: 20 });
+    expect(defaults.trustProxy).toBe(false);
+    expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+  });
+
   it('accepts a complete production configuration', () => {
     const config = loadConfig({ DATA_DIR: dataDir.path, ...PRODUCTION, CORS_ORIGINS: 'https://a.example.com, https://b.example.com:8443/' });
     expect(config.host).toBe('0.0.0.0');
@@ -91,6 +99,8 @@ describe('configuration', () => {
     [{ LLM_TIMEOUT_SECONDS: '0' }, 'LLM_TIMEOUT_SECONDS'],
     [{ CHAT_HEARTBEAT_SECONDS: 'often' }, 'CHAT_HEARTBEAT_SECONDS'],
     [{ CHAT_MIN_DENSE_SCORE: '2' }, 'CHAT_MIN_DENSE_SCORE'],
+    [{ RATE_LIMIT_CHAT_PER_MINUTE: '0' }, 'RATE_LIMIT_CHAT_PER_MINUTE'],
+    [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ EMBEDDING_DIMENSIONS: 'wide' }, 'EMBEDDING_DIMENSIONS'],
   ])('names the variable when a value is malformed: %s', (env, variable) => {
     expect(configError(env).variable).toBe(variable);

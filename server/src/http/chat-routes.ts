@@ -36,15 +36,17 @@ export interface ChatRouteOptions {
   history: HistoryStore;
   heartbeatMs: number;
   secureCookies: boolean;
+  rateLimit: { max: number; timeWindow: number };
 }
 
 /** Asking (streamed or not), the reader's threads, and feedback on answers. */
-export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, { answering, history, heartbeatMs, secureCookies }) => {
+export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, { answering, history, heartbeatMs, secureCookies, rateLimit }) => {
   const cookie = { secure: secureCookies };
 
   app.post(
     '/api/v1/chat',
     {
+      config: { rateLimit },
       schema: {
         tags: ['chat'],
         summary: 'Ask a question: a cited answer from the course, as Server-Sent Events (Accept: text/event-stream) or one JSON object',

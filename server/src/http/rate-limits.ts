@@ -1,0 +1,62 @@
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { Counter, type Registry } from 'prom-client';
+import { AppError } from '../errors.js';
+
+export interface RateLimitSettings {
+  /** Shared counters for every instance pointing at the same Redis; unset → per-process memory. */
+  redisUrl: string | undefined;
+  chatPerMinute: number;
+}
+
+/** Warnings about an unreachable Redis repeat at most this often (it retries every second or two). */
+const WARNING_INTERVAL_MS = 30_000;
+
+/**
+ * Rate limits, shared across instances through Redis when REDIS_URL is set. If Redis becomes
+ * unreachable the limiter fails open — readers keep getting answers — with a warning in the log
+ * and `docent_rate_limit_store_errors_total` counting; ioredis reconnects on its own and limiting
+ * resumes. Routes opt in with `config: { rateLimit: chatRateLimit(settings) }`.
+ */
+export async function registerRateLimits(app: FastifyInstance, settings: RateLimitSettings, registry: Registry): Promise<void> {
+  const storeErrors = new Counter({
+    name: 'docent_rate_limit_store_errors_total',
+    help: 'Errors reaching the shared rate-limit store (Redis); requests are let through meanwhile',
+    registers: [registry],
+  });
+  let redis: Redis | undefined;
+  if (settings.redisUrl) {
+    // No offline queue: while Redis is away a limit check fails at once instead of waiting.
+    redis = new Redis(settings.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: (attempt) => Math.min(attempt * 250, 2_000) });
+    let lastWarning = 0;
+    let failing = false;
+    redis.on('error', (error: Error) => {
+      storeErrors.inc();
+      failing = true;
+      if (Date.now() - lastWarning < WARNING_INTERVAL_MS) return;
+      lastWarning = Date.now();
+      app.log.warn({ err: error }, 'rate-limit store (Redis) unreachable: requests are not limited until it is back');
+    });
+    redis.on('ready', () => {
+      if (failing) app.log.info('rate-limit store (Redis) reachable again: limits apply');
+      failing = false;
+    });
+    app.addHook('onClose', async () => {
+      redis?.disconnect();
+    });
+  }
+  await app.register(rateLimit, {
+    global: false,
+    redis,
+    skipOnError: true,
+    nameSpace: 'docent-rate-limit:',
+    errorResponseBuilder: (_request, context) =>
+      new AppError('rate_limited', `Too many requests: at most ${context.max} per minute. Please try again in ${Math.max(1, Math.ceil(context.ttl / 1000))} s.`),
+  });
+}
+
+/** Questions per minute, per reader (per IP address until readers have accounts). */
+export function chatRateLimit(settings: RateLimitSettings): { max: number; timeWindow: number } {
+  return { max: settings.chatPerMinute, timeWindow: 60_000 };
+}
