@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
@@ -11,6 +12,7 @@ import { HistoryStore } from './chat/history-store.js';
 import { chatRoutes } from './http/chat-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerOriginCheck } from './http/origin-check.js';
 import { chatRateLimit, registerRateLimits } from './http/rate-limits.js';
 import { loadWidgetBundle, widgetRoutes, type WidgetBundle } from './http/widget-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
@@ -79,6 +81,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   registerRequestContext(app, metrics);
   registerErrorHandlers(app);
+  // Pages and the API reference set their own content security policy; the widget script its own
+  // cross-origin resource policy (it is embedded elsewhere).
+  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  registerOriginCheck(app, config.corsOrigins);
   await app.register(cors, {
     origin: config.corsOrigins,
     credentials: true,
