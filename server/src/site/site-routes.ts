@@ -3,10 +3,10 @@
  * with the contents at `/`, each chapter at the route its citations link to, and one stylesheet.
  * Every page embeds the assistant widget.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../errors.js';
+import { sendVersionedAsset, versionedAsset } from '../http/versioned-asset.js';
 import { loadCourseSite, type CourseSite } from './course-site.js';
 import { chapterPage, homePage, notFoundPage, type CourseIntroduction, type LayoutAssets } from './page-layout.js';
 
@@ -34,12 +34,11 @@ export const SITE_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-const STYLESHEET = readFileSync(new URL('./site.css', import.meta.url));
-const STYLESHEET_HASH = createHash('sha256').update(STYLESHEET).digest('hex').slice(0, 12);
+const STYLESHEET = versionedAsset(readFileSync(new URL('./site.css', import.meta.url)), 'text/css; charset=utf-8');
 
 export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (app, options) => {
   const course: CourseIntroduction = { title: options.title, intro: options.intro };
-  const assets: LayoutAssets = { stylesheetHref: `/site.css?v=${STYLESHEET_HASH}` };
+  const assets: LayoutAssets = { stylesheetHref: `/site.css?v=${STYLESHEET.hash}` };
   const routeBase = options.routeBase.replace(/\/+$/, '');
 
   // Rendered on first request, then kept: the course is small, and tests that never open a page
@@ -61,13 +60,10 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (app, opt
 
   app.get('/', { schema: { hide: true } }, async (_request, reply) => sendPage(reply, 200, homePage(await site(), course, assets)));
 
-  app.get<{ Querystring: { v?: string } }>('/site.css', { schema: { hide: true } }, async (request, reply) => {
-    // The pages link the stylesheet with its hash, so that URL can be cached for good.
-    const cacheControl = request.query.v === STYLESHEET_HASH ? 'public, max-age=31536000, immutable' : 'public, max-age=300, must-revalidate';
-    reply.header('cache-control', cacheControl).header('etag', `"${STYLESHEET_HASH}"`).header('x-content-type-options', 'nosniff');
-    if (request.headers['if-none-match'] === `"${STYLESHEET_HASH}"`) return reply.code(304).send();
-    return reply.type('text/css; charset=utf-8').send(STYLESHEET);
-  });
+  // The pages link the stylesheet with its hash, so that URL can be cached for good.
+  app.get<{ Querystring: { v?: string } }>('/site.css', { schema: { hide: true } }, async (request, reply) =>
+    sendVersionedAsset(request, reply, STYLESHEET, { immutable: request.query.v === STYLESHEET.hash, headers: { 'x-content-type-options': 'nosniff' } }),
+  );
 
   /** A browser gets a page with the contents to move on from; an API client the usual JSON error. */
   const sendNotFound = (request: FastifyRequest, reply: FastifyReply, loaded: CourseSite, path: string) => {
