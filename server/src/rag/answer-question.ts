@@ -69,7 +69,6 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
 
   let content = '';
   let sources: GroundingSource[] = [];
-  let chunks: RetrievedChunk[] = [];
   let usage: Usage = NO_USAGE;
   const citations = { cited: new Set<number>() };
   let generatorName = deps.generator.name;
@@ -77,21 +76,20 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
     deps.history.finishAnswer(exchange.answerId, {
       content,
       status,
-      sources: sources.map(({ text: _text, ...source }) => ({ ...source, score: chunks[source.id - 1 - (request.selection ? 1 : 0)]?.score ?? null })),
+      sources: sources.map(({ text: _text, ...source }) => ({ ...source, score: source.score ?? null })),
       cited: [...citations.cited].sort((a, b) => a - b),
       usage,
       generator: generatorName,
     });
 
   try {
-    const retrieval = await retrieve(deps, exchange);
-    chunks = retrieval.chunks;
-    if (retrieval.lexicalOnly) {
+    const { chunks, lexicalOnly } = await retrieve(deps, exchange);
+    if (lexicalOnly) {
       yield { event: 'notice', data: { code: 'lexical_only', message: 'Course search is partly unavailable; this answer is based on keyword matches only.' } };
     }
-    const covered = request.selection !== undefined || courseCovers(chunks, retrieval.lexicalOnly ? Number.POSITIVE_INFINITY : deps.minDenseScore);
+    const covered = request.selection !== undefined || courseCovers(chunks, lexicalOnly ? Number.POSITIVE_INFINITY : deps.minDenseScore);
     sources = numberSources(covered ? chunks : chunks.slice(0, 3), request.selection);
-    yield { event: 'sources', data: { sources: sources.map(({ text: _text, ...source }) => source) } };
+    yield { event: 'sources', data: { sources: sources.map(({ text: _text, score: _score, ...source }) => source) } };
 
     if (!covered) {
       generatorName = 'not-covered';

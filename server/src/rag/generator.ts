@@ -9,6 +9,8 @@ export interface ConversationTurn {
 /** A numbered source with the full passage the generator may draw on (the wire source has a snippet). */
 export interface GroundingSource extends Source {
   text: string;
+  /** The retrieval score of a course passage (stored with the answer); a selection has none. */
+  score?: number;
 }
 
 export interface GenerationRequest {

@@ -27,6 +27,7 @@ export function numberSources(chunks: readonly RetrievedChunk[], selection: Sele
       url: chunk.url,
       snippet: snippetOf(chunk.text),
       text: chunk.text,
+      score: chunk.score,
     });
   }
   return sources;
