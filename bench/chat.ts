@@ -5,28 +5,18 @@
  * no query-embedding cache hides the model's cost. Writes `bench/results/chat.json`.
  * Goal: first delta ≤ 50 ms p50 at concurrency 1.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { EVAL_QUESTIONS, percentile, startTargetProcess } from './bench-support.js';
 
 const LEVELS = [1, 16];
 const RESULTS_FILE = fileURLToPath(new URL('./results/chat.json', import.meta.url));
-const QUESTIONS = readFileSync(fileURLToPath(new URL('../course/eval/questions.jsonl', import.meta.url)), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => (JSON.parse(line) as { question: string }).question);
+const QUESTIONS = EVAL_QUESTIONS.map((entry) => entry.question);
 
 async function startTarget(backend: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./chat-target.ts', import.meta.url)), backend], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stderr.on('data', (chunk: Buffer) => {
-      const match = /LISTENING (\d+)/.exec(chunk.toString());
-      if (match?.[1]) resolve(Number(match[1]));
-    });
-    child.on('exit', (code) => reject(new Error(`the ${backend} server exited early with code ${code}`)));
-  });
-  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+  const server = await startTargetProcess('./chat-target.ts', [backend]);
+  return { url: `http://127.0.0.1:${server.port}`, stop: server.stop };
 }
 
 /** One chat over SSE: milliseconds to the first delta and to the end of the stream. */
@@ -64,16 +54,12 @@ async function measure(url: string, concurrency: number, round: number) {
     concurrency,
     chats: samples.length,
     failed: samples.filter((sample) => !sample.ok).length,
-    first_delta_ms: { p50: percentile(firstDeltas, 0.5), p95: percentile(firstDeltas, 0.95) },
-    chat_ms: { p50: percentile(samples.map((sample) => sample.totalMs), 0.5) },
+    first_delta_ms: { p50: percentile(firstDeltas, 0.5, 1), p95: percentile(firstDeltas, 0.95, 1) },
+    chat_ms: { p50: percentile(samples.map((sample) => sample.totalMs), 0.5, 1) },
     chats_per_second: Math.round((samples.length / seconds) * 10) / 10,
   };
 }
 
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? Number.NaN) * 10) / 10;
-}
 
 const results: Record<string, unknown[]> = {};
 const rows: Record<string, string | number>[] = [];

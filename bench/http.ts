@@ -3,11 +3,11 @@
  * Fastify hello route, in the same run on the same machine. Prints both and their ratio; writes
  * `bench/results/http.json`. Goal: the full app serves at least 30% of bare Fastify's rate.
  */
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { startTargetProcess } from './bench-support.js';
 
 const DURATION_SECONDS = Number(process.env.BENCH_DURATION_SECONDS ?? 10);
 const CONNECTIONS = 50;
@@ -24,18 +24,9 @@ interface Measurement {
 }
 
 async function measure(target: 'bare' | 'docent', path: string, logLevel = 'info'): Promise<Measurement> {
-  const script = fileURLToPath(new URL('./http-target.ts', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', script, target, logLevel], {
-    stdio: ['ignore', 'ignore', 'pipe'], // stdout (the app's logs) → /dev/null; stderr carries the port
-  });
+  const server = await startTargetProcess('./http-target.ts', [target, logLevel]);
   try {
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stderr.on('data', (chunk: Buffer) => {
-        const match = /LISTENING (\d+)/.exec(chunk.toString());
-        if (match?.[1]) resolve(Number(match[1]));
-      });
-      child.on('exit', (code) => reject(new Error(`${target} server exited early with code ${code}`)));
-    });
+    const port = server.port;
     const url = `http://127.0.0.1:${port}${path}`;
     await autocannon({ url, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, pools
     const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION_SECONDS });
@@ -49,7 +40,7 @@ async function measure(target: 'bare' | 'docent', path: string, logLevel = 'info
       errors: result.errors,
     };
   } finally {
-    child.kill('SIGTERM');
+    server.stop();
   }
 }
 

@@ -5,34 +5,24 @@
  * A result is a hit when it comes from the expected document and its heading path contains the
  * expected heading. Unanswerable questions are left out of recall and reported by top score.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ingestCourse } from '@docent/ingest';
 import pino from 'pino';
-import { z } from 'zod';
 import { loadConfig } from '../server/src/config.js';
 import { openDatabase } from '../server/src/db/database.js';
 import { prepareDatabase } from '../server/src/db/prepare.js';
 import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
 import { retrieveRelevantChunks, type RetrievalMode } from '../server/src/rag/retrieve.js';
+import { EVAL_QUESTIONS } from './bench-support.js';
 
-const questionSchema = z.object({
-  id: z.string(),
-  question: z.string(),
-  kind: z.enum(['direct', 'paraphrase', 'unanswerable']),
-  expected: z.object({ doc_path: z.string(), heading: z.string() }).nullable(),
-});
-const QUESTIONS_FILE = fileURLToPath(new URL('../course/eval/questions.jsonl', import.meta.url));
 const RESULTS_FILE = fileURLToPath(new URL('./results/retrieval-quality.json', import.meta.url));
 const MODES: RetrievalMode[] = ['dense', 'lexical', 'hybrid'];
 
-const questions = readFileSync(QUESTIONS_FILE, 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => questionSchema.parse(JSON.parse(line)));
+const questions = EVAL_QUESTIONS;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'docent-eval-'));
 const log = pino({ level: 'silent' });

@@ -5,7 +5,7 @@
  * as the reference for the store's own overhead. Writes `bench/results/retrieval.json`.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,13 +21,11 @@ import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bun
 import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
 import { retrieveRelevantChunks } from '../server/src/rag/retrieve.js';
 import type { CatalogChunk } from '../server/src/stores/chunk-catalog.js';
+import { EVAL_QUESTIONS, percentile } from './bench-support.js';
 import { createScratchPostgres } from './scratch-database.js';
 
 const SCALE_CHUNKS = Number(process.env.BENCH_SCALE_CHUNKS ?? 20_000);
-const QUESTIONS = readFileSync(fileURLToPath(new URL('../course/eval/questions.jsonl', import.meta.url)), 'utf8')
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => (JSON.parse(line) as { question: string }).question);
+const QUESTIONS = EVAL_QUESTIONS.map((entry) => entry.question);
 const RESULTS_FILE = fileURLToPath(new URL('./results/retrieval.json', import.meta.url));
 const log = pino({ level: 'silent' });
 
@@ -62,11 +60,6 @@ async function openTarget(name: Target['name']): Promise<Target> {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-function percentile(values: number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0) * 100) / 100;
 }
 
 async function time<T>(work: () => Promise<T>): Promise<number> {

@@ -1,0 +1,43 @@
+/** What the benchmarks share: the eval questions, percentiles, and servers in their own process. */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const evalQuestionSchema = z.object({
+  id: z.string(),
+  question: z.string(),
+  kind: z.enum(['direct', 'paraphrase', 'unanswerable']),
+  expected: z.object({ doc_path: z.string(), heading: z.string() }).nullable(),
+});
+export type EvalQuestion = z.infer<typeof evalQuestionSchema>;
+
+/** `course/eval/questions.jsonl`, parsed: the questions every benchmark asks. */
+export const EVAL_QUESTIONS: EvalQuestion[] = readFileSync(fileURLToPath(new URL('../course/eval/questions.jsonl', import.meta.url)), 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => evalQuestionSchema.parse(JSON.parse(line)));
+
+/** The value below which `fraction` of the values fall (nearest rank), rounded to `decimals`. */
+export function percentile(values: readonly number[], fraction: number, decimals = 2): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const scale = 10 ** decimals;
+  return Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0) * scale) / scale;
+}
+
+/**
+ * Starts a server script (`bench/*-target.ts`) in its own process, so it does not share a core with
+ * the load generator, and waits for the `LISTENING <port>` line it prints on stderr. Its stdout
+ * (the app's logs) goes to /dev/null.
+ */
+export async function startTargetProcess(script: string, args: readonly string[]): Promise<{ port: number; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      const match = /LISTENING (\d+)/.exec(chunk.toString());
+      if (match?.[1]) resolve(Number(match[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`${script} ${args.join(' ')} exited early with code ${code}`)));
+  });
+  return { port, stop: () => child.kill('SIGTERM') };
+}
