@@ -20,7 +20,7 @@ const config = loadConfig({
   NODE_ENV: 'production',
   DATA_DIR: dataDir,
   SECRET_KEY: 'b'.repeat(64),
-  CORS_ORIGINS: 'https://bench.example.com',
+  CORS_ORIGINS: 'https://bench.example.com', PUBLIC_URL: 'https://bench.example.com', REQUIRE_EMAIL_VERIFICATION: 'false',
   LOG_LEVEL: 'warn',
   // The load comes from one address; the benchmark measures answering, not the limiter.
   RATE_LIMIT_CHAT_PER_MINUTE: '1000000',

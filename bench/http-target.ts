@@ -22,7 +22,7 @@ async function start(): Promise<{ port: number; close(): Promise<void> }> {
     return { port: (app.server.address() as { port: number }).port, close: () => app.close() };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'docent-bench-'));
-  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'b'.repeat(64), CORS_ORIGINS: 'https://bench.example.com', LOG_LEVEL: logLevel });
+  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'b'.repeat(64), CORS_ORIGINS: 'https://bench.example.com', PUBLIC_URL: 'https://bench.example.com', REQUIRE_EMAIL_VERIFICATION: 'false', LOG_LEVEL: logLevel });
   // Logs go to stdout exactly as in production; the benchmark points stdout at /dev/null.
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,3 +1,4 @@
+export * from './accounts.js';
 export * from './chat.js';
 export * from './errors.js';
 export * from './operations.js';

@@ -13,7 +13,17 @@ import { chatRoutes } from './http/chat-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
-import { chatRateLimit, registerRateLimits } from './http/rate-limits.js';
+import { authRateLimit, chatRateLimit, registerRateLimits } from './http/rate-limits.js';
+import { createAccounts } from './auth/accounts.js';
+import { loggingMailer, smtpMailer } from './auth/mailer.js';
+import { ProfileStore } from './auth/profiles.js';
+import { DailyTokenBudget } from './chat/token-budget.js';
+import { ApiTokenStore } from './auth/api-tokens.js';
+import { accountRoutes } from './http/account-routes.js';
+import { adminRoutes } from './http/admin-routes.js';
+import { IngestRunner } from './knowledge/ingest-runner.js';
+import { authRoutes } from './http/auth-routes.js';
+import { ReaderResolver } from './http/reader.js';
 import { loadWidgetBundle, widgetRoutes, type WidgetBundle } from './http/widget-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { operationsRoutes } from './http/operations-routes.js';
@@ -96,15 +106,32 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });
   await app.register(siteRoutes, { docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, ...BUNDLED_COURSE_INTRODUCTION });
   await app.register(cookie, { secret: config.secretKey });
-  const rateLimits = { redisUrl: config.redisUrl, chatPerMinute: config.rateLimit.chatPerMinute };
+  const rateLimits = { redisUrl: config.redisUrl, ...config.rateLimit };
   await registerRateLimits(app, rateLimits, metrics.registry);
+
   const history = new HistoryStore(database.db);
+  const mailer = config.mail ? smtpMailer(config.mail.smtpUrl, config.mail.from) : loggingMailer();
+  app.addHook('onClose', async () => mailer.close());
+  const accounts = createAccounts(
+    database.db,
+    { secretKey: config.secretKey, publicUrl: config.accounts.publicUrl, trustedOrigins: config.corsOrigins, requireEmailVerification: config.accounts.requireEmailVerification, secureCookies: config.isProduction },
+    mailer,
+    logger,
+  );
+  const readers = new ReaderResolver(accounts, config.isProduction);
+  await app.register(authRoutes, { accounts, readers, history, publicUrl: config.accounts.publicUrl, rateLimit: authRateLimit(rateLimits) });
+  await app.register(accountRoutes, { accounts, readers, profiles: new ProfileStore(database.db), rateLimit: authRateLimit(rateLimits) });
+  const ingest = new IngestRunner(knowledge, { docsDir: config.course.docsDir ?? BUNDLED_COURSE_DIR, routeBase: config.course.routeBase }, logger);
+  // Registered after the database hook, so it runs first: a re-ingest finishes before the database closes.
+  app.addHook('onClose', async () => ingest.settled());
+  await app.register(adminRoutes, { tokens: new ApiTokenStore(database.db), ingest, db: database.db });
   await app.register(chatRoutes, {
     answering: { knowledge, history, generator: createGenerator(config), minDenseScore: config.chat.minDenseScore ?? defaultMinDenseScore(knowledge.embedder.id) },
     history,
     heartbeatMs: config.chat.heartbeatMs,
-    rateLimit: chatRateLimit(rateLimits),
-    secureCookies: config.isProduction,
+    readers,
+    rateLimit: chatRateLimit(rateLimits, readers),
+    budget: config.dailyTokenBudget === undefined ? undefined : new DailyTokenBudget(history, config.dailyTokenBudget),
   });
   return app as unknown as DocentApp;
 }

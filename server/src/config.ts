@@ -75,6 +75,17 @@ const envSchema = z.object({
   CHAT_HEARTBEAT_SECONDS: z.coerce.number().min(0.05).max(300).default(15),
   CHAT_MIN_DENSE_SCORE: z.coerce.number().min(-1).max(1).optional(),
   RATE_LIMIT_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
+  PUBLIC_URL: urlWithScheme(['http:', 'https:']),
+  /** Set by Railway for a service with a public domain; a fallback for PUBLIC_URL. */
+  RAILWAY_PUBLIC_DOMAIN: optionalString,
+  SMTP_URL: urlWithScheme(['smtp:', 'smtps:']),
+  MAIL_FROM: z.string().trim().min(3).default('Docent <no-reply@localhost>'),
+  REQUIRE_EMAIL_VERIFICATION: booleanFlag.default(true),
+  /** What the admin API re-ingests (default: the bundled sample course). */
+  COURSE_DOCS_DIR: optionalString,
+  COURSE_ROUTE_BASE: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a URL path like /docs').default('/docs'),
   TRUST_PROXY: z
     .string()
     .regex(/^(true|false|\d{1,2})$/, 'must be true, false, or the number of proxies in front of Docent (e.g. 1 on Railway)')
@@ -105,8 +116,20 @@ export interface Config {
   embedding: { baseUrl: string; apiKey: string | undefined; model: string; dimensions: number | undefined } | undefined;
   /** Unset → extractive answers (quoted, cited course sentences). */
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | undefined;
-  /** Requests per minute per reader on the chat route. */
-  rateLimit: { chatPerMinute: number };
+  /** Requests per minute per reader on the chat route, and per address on sign-in/sign-up/reset. */
+  rateLimit: { chatPerMinute: number; authPerMinute: number };
+  /** LLM tokens one reader may use per UTC day; unset → no budget. */
+  dailyTokenBudget: number | undefined;
+  accounts: {
+    /** Where readers reach this server; links in emails point here. */
+    publicUrl: string;
+    /** Readers confirm their email before they can sign in. */
+    requireEmailVerification: boolean;
+  };
+  /** The Docusaurus docs folder the admin API re-ingests; unset → the bundled course. */
+  course: { docsDir: string | undefined; routeBase: string };
+  /** Unset → emails are not sent; outside production their links are logged instead. */
+  mail: { smtpUrl: string; from: string } | undefined;
   /**
    * Whether to believe X-Forwarded-For: `false` (direct), `true` (any proxy), or how many proxies
    * sit in front. Behind a proxy, rate limits need it to see readers rather than the proxy.
@@ -146,6 +169,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(missing, 'must be set too: LLM_BASE_URL, LLM_API_KEY and LLM_MODEL go together (leave all three unset for extractive answers)');
   }
 
+  const publicUrl = vars.PUBLIC_URL ?? (vars.RAILWAY_PUBLIC_DOMAIN === undefined ? undefined : `https://${vars.RAILWAY_PUBLIC_DOMAIN}`);
+  if (isProduction && publicUrl === undefined) {
+    throw new ConfigError('PUBLIC_URL', 'must be set in production: the https:// address readers reach Docent at (links in emails point there)');
+  }
+  if (isProduction && vars.REQUIRE_EMAIL_VERIFICATION && vars.SMTP_URL === undefined) {
+    throw new ConfigError('SMTP_URL', 'must be set in production while REQUIRE_EMAIL_VERIFICATION is true: readers could not confirm their accounts (e.g. smtps://user:password@smtp.example.com:465)');
+  }
+
   return {
     nodeEnv: vars.NODE_ENV,
     isProduction,
@@ -169,7 +200,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : { baseUrl: vars.LLM_BASE_URL, apiKey: vars.LLM_API_KEY, model: vars.LLM_MODEL, timeoutMs: vars.LLM_TIMEOUT_SECONDS * 1000 },
     chat: { heartbeatMs: vars.CHAT_HEARTBEAT_SECONDS * 1000, minDenseScore: vars.CHAT_MIN_DENSE_SCORE },
-    rateLimit: { chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE },
+    rateLimit: { chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE, authPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE },
+    dailyTokenBudget: vars.DAILY_TOKEN_BUDGET,
+    accounts: {
+      publicUrl: (publicUrl ?? `http://${vars.HOST ?? '127.0.0.1'}:${vars.PORT}`).replace(/\/$/, ''),
+      requireEmailVerification: vars.REQUIRE_EMAIL_VERIFICATION,
+    },
+    course: { docsDir: vars.COURSE_DOCS_DIR === undefined ? undefined : resolve(vars.COURSE_DOCS_DIR), routeBase: vars.COURSE_ROUTE_BASE },
+    mail: vars.SMTP_URL === undefined ? undefined : { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     trustProxy: vars.TRUST_PROXY === undefined || vars.TRUST_PROXY === 'false' ? false : vars.TRUST_PROXY === 'true' ? true : Number(vars.TRUST_PROXY),
   };
 }

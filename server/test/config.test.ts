@@ -6,7 +6,13 @@ import { temporaryDirectory } from './helpers/app.js';
 import { spawnServer } from './helpers/process.js';
 
 const STRONG_SECRET = 'a'.repeat(64);
-const PRODUCTION = { NODE_ENV: 'production', SECRET_KEY: STRONG_SECRET, CORS_ORIGINS: 'https://course.example.com' };
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  SECRET_KEY: STRONG_SECRET,
+  CORS_ORIGINS: 'https://course.example.com',
+  PUBLIC_URL: 'https://docent.example.com',
+  SMTP_URL: 'smtps://docent:mail-password@smtp.example.com:465',
+};
 const dataDir = temporaryDirectory();
 afterAll(() => dataDir.remove());
 
@@ -55,7 +61,7 @@ describe('configuration', () => {
 
   it('limits chat to 20 questions a minute and trusts no proxy unless told', () => {
     const defaults = loadConfig({ DATA_DIR: dataDir.path });
-    expect(defaults.rateLimit).toEqual({ chatPerMinute: 20 });
+    expect(defaults.rateLimit).toEqual({ chatPerMinute: 20, authPerMinute: 10 });
     expect(defaults.trustProxy).toBe(false);
     expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
@@ -66,6 +72,19 @@ describe('configuration', () => {
     expect(config.host).toBe('0.0.0.0');
     expect(config.corsOrigins).toEqual(['https://a.example.com', 'https://b.example.com:8443']);
     expect(config.secretKeySource).toBe('env');
+    expect(config.accounts).toEqual({ publicUrl: 'https://docent.example.com', requireEmailVerification: true });
+    expect(config.mail?.smtpUrl).toBe(PRODUCTION.SMTP_URL);
+  });
+
+  it('asks readers to confirm their email, links to this machine, and sends no mail unless told', () => {
+    const config = loadConfig({ DATA_DIR: dataDir.path, PORT: '8123' });
+    expect(config.accounts).toEqual({ publicUrl: 'http://127.0.0.1:8123', requireEmailVerification: true });
+    expect(config.mail).toBeUndefined();
+    expect(config.dailyTokenBudget).toBeUndefined();
+    const { PUBLIC_URL: _unset, ...onRailway } = PRODUCTION;
+    expect(loadConfig({ DATA_DIR: dataDir.path, ...onRailway, RAILWAY_PUBLIC_DOMAIN: 'docent.up.railway.app' }).accounts.publicUrl).toBe('https://docent.up.railway.app');
+    const { SMTP_URL: _noMail, ...withoutMail } = PRODUCTION;
+    expect(loadConfig({ DATA_DIR: dataDir.path, ...withoutMail, REQUIRE_EMAIL_VERIFICATION: 'false' }).mail).toBeUndefined();
   });
 
   it.each([
@@ -75,6 +94,8 @@ describe('configuration', () => {
     [{ ...PRODUCTION, INTEGRATION_TEST_MODE: 'true' }, 'INTEGRATION_TEST_MODE', /must not be true/],
     [{ ...PRODUCTION, CORS_ORIGINS: '' }, 'CORS_ORIGINS', /must be set/],
     [{ ...PRODUCTION, CORS_ORIGINS: ' , ' }, 'CORS_ORIGINS', /at least one origin/],
+    [{ ...PRODUCTION, PUBLIC_URL: '' }, 'PUBLIC_URL', /must be set in production/],
+    [{ ...PRODUCTION, SMTP_URL: '' }, 'SMTP_URL', /REQUIRE_EMAIL_VERIFICATION/],
   ])('refuses production with a bad %#: %s', (env, variable, problem) => {
     const error = configError(env);
     expect(error.variable).toBe(variable);
@@ -89,6 +110,9 @@ describe('configuration', () => {
     [{ QDRANT_URL: 'not a url' }, 'QDRANT_URL'],
     [{ REDIS_URL: 'http://localhost:6379' }, 'REDIS_URL'],
     [{ INTEGRATION_TEST_MODE: 'maybe' }, 'INTEGRATION_TEST_MODE'],
+    [{ SMTP_URL: 'mail.example.com' }, 'SMTP_URL'],
+    [{ DAILY_TOKEN_BUDGET: '-5' }, 'DAILY_TOKEN_BUDGET'],
+    [{ REQUIRE_EMAIL_VERIFICATION: 'sometimes' }, 'REQUIRE_EMAIL_VERIFICATION'],
     [{ CORS_ORIGINS: 'https://ok.example.com,https://bad.example.com/path' }, 'CORS_ORIGINS'],
     [{ QDRANT_COLLECTION: 'no spaces please' }, 'QDRANT_COLLECTION'],
     [{ EMBEDDING_BASE_URL: 'http://localhost:8080/v1' }, 'EMBEDDING_MODEL'],

@@ -1,9 +1,9 @@
 import type { Selection, Source, ThreadMessage, ThreadSummary, Usage } from '@docent/protocol';
-import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNull, sql, type SQL } from 'drizzle-orm';
 import type { DocentDb } from '../db/database.js';
 import { feedback, messages, threads } from '../db/schema.js';
 
-/** Who a thread belongs to: an anonymous visitor (signed cookie) or, later, a signed-in user. */
+/** Who a thread belongs to: an anonymous visitor (signed cookie) or a signed-in reader. */
 export type Owner = { kind: 'visitor'; id: string } | { kind: 'user'; id: string };
 
 export type MessageStatus = 'complete' | 'streaming' | 'interrupted' | 'failed';
@@ -48,6 +48,30 @@ export class HistoryStore {
   async deleteThread(owner: Owner, threadId: string): Promise<boolean> {
     const deleted = await this.db.delete(threads).where(and(eq(threads.id, threadId), ownedBy(owner))).returning({ id: threads.id });
     return deleted.length > 0;
+  }
+
+  /**
+   * Moves a visitor's conversations into the account they just signed in to. Exactly once: moved
+   * threads belong to the account from then on, so a later sign-in (even into another account on
+   * the same browser) finds nothing left to move. Returns how many moved.
+   */
+  async adoptVisitorThreads(visitorId: string, userId: string): Promise<number> {
+    const moved = await this.db
+      .update(threads)
+      .set({ userId })
+      .where(and(eq(threads.anonymousId, visitorId), isNull(threads.userId)))
+      .returning({ id: threads.id });
+    return moved.length;
+  }
+
+  /** LLM tokens the owner's answers used since `since` (for the daily budget). */
+  async tokensUsedSince(owner: Owner, since: Date): Promise<number> {
+    const [row] = await this.db
+      .select({ total: sql<string | null>`sum(${messages.totalTokens})` })
+      .from(messages)
+      .innerJoin(threads, eq(threads.id, messages.threadId))
+      .where(and(ownedBy(owner), gte(messages.createdAt, since)));
+    return Number(row?.total ?? 0);
   }
 
   /** The reader's question and an empty answer placeholder, in one transaction: the ids exist before generation starts. */

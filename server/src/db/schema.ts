@@ -1,7 +1,8 @@
 /**
  * The one database schema, for the embedded PGlite database and PostgreSQL alike. Migrations in
  * `server/drizzle/` are generated from this file (`npm run db:generate`) and applied at startup.
- * `users` and `sessions` follow better-auth's core model so the Accounts work can adopt them.
+ * `users`, `sessions`, `accounts` and `verifications` are better-auth's core model (property names
+ * are its field names; the drizzle adapter maps them to these columns).
  */
 import { sql } from 'drizzle-orm';
 import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
@@ -15,6 +16,8 @@ export const users = pgTable('users', {
   email: text('email').notNull().unique(),
   emailVerified: boolean('email_verified').notNull().default(false),
   image: text('image'),
+  /** The reader's optional questionnaire answers (protocol `readerProfileSchema`), for personalisation. */
+  profile: jsonb('profile'),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 });
@@ -34,6 +37,43 @@ export const sessions = pgTable(
     updatedAt: updatedAt(),
   },
   (table) => [index('sessions_user_id_idx').on(table.userId)],
+);
+
+/** How a user signs in: for email + password, `providerId` is `credential` and `password` holds the hash. */
+export const accounts = pgTable(
+  'accounts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    providerId: text('provider_id').notNull(),
+    accessToken: text('access_token'),
+    refreshToken: text('refresh_token'),
+    idToken: text('id_token'),
+    accessTokenExpiresAt: timestamp('access_token_expires_at', { withTimezone: true }),
+    refreshTokenExpiresAt: timestamp('refresh_token_expires_at', { withTimezone: true }),
+    scope: text('scope'),
+    password: text('password'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('accounts_user_id_idx').on(table.userId)],
+);
+
+/** Pending email verifications and password resets (better-auth stores their tokens here). */
+export const verifications = pgTable(
+  'verifications',
+  {
+    id: text('id').primaryKey(),
+    identifier: text('identifier').notNull(),
+    value: text('value').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (table) => [index('verifications_identifier_idx').on(table.identifier)],
 );
 
 export const apiTokens = pgTable(
@@ -163,4 +203,4 @@ export const vectorCollections = pgTable('vector_collections', {
   createdAt: createdAt(),
 });
 
-export const schema = { users, sessions, apiTokens, threads, messages, feedback, courseChunks, courseTermStats, vectorCollections };
+export const schema = { users, sessions, accounts, verifications, apiTokens, threads, messages, feedback, courseChunks, courseTermStats, vectorCollections };

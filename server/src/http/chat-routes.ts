@@ -13,16 +13,19 @@ import {
 } from '@docent/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { HistoryStore } from '../chat/history-store.js';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HistoryStore, Owner } from '../chat/history-store.js';
+import type { DailyTokenBudget } from '../chat/token-budget.js';
 import { AppError } from '../errors.js';
 import { acceptQuestion, answerQuestion, warmUpRetrieval, type AnswerDependencies } from '../rag/answer-question.js';
 import { errorBody } from './error-handler.js';
 import { EventStream } from './event-stream.js';
-import { visitorOf } from './visitor.js';
+import type { ReaderResolver } from './reader.js';
 
 /** How a chat can fail before or, for JSON clients, during its answer. */
 const ANSWER_FAILURES = {
   400: errorResponseSchema,
+  401: errorResponseSchema,
   404: errorResponseSchema,
   429: errorResponseSchema,
   500: errorResponseSchema,
@@ -35,14 +38,14 @@ export interface ChatRouteOptions {
   answering: Omit<AnswerDependencies, 'log'>;
   history: HistoryStore;
   heartbeatMs: number;
-  secureCookies: boolean;
-  rateLimit: { max: number; timeWindow: number };
+  readers: ReaderResolver;
+  rateLimit: { max: number; timeWindow: number; keyGenerator: (request: FastifyRequest) => Promise<string> };
+  /** Checked before an answer is generated; unset → no budget. */
+  budget: DailyTokenBudget | undefined;
 }
 
 /** Asking (streamed or not), the reader's threads, and feedback on answers. */
-export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, { answering, history, heartbeatMs, secureCookies, rateLimit }) => {
-  const cookie = { secure: secureCookies };
-
+export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, { answering, history, heartbeatMs, readers, rateLimit, budget }) => {
   app.post(
     '/api/v1/chat',
     {
@@ -55,7 +58,8 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
       },
     },
     async (request, reply) => {
-      const owner = visitorOf(request, reply, { create: true, ...cookie });
+      const owner = await readers.owner(request, reply, { create: true });
+      if (budget) await refuseWhenBudgetSpent(budget, owner, reply);
       warmUpRetrieval(answering.knowledge, request.body);
       const exchange = await acceptQuestion(history, owner, request.body);
       const deps = { ...answering, log: request.log };
@@ -84,9 +88,9 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
 
   app.get(
     '/api/v1/threads',
-    { schema: { tags: ['chat'], summary: "The reader's conversations, most recent first", response: { 200: threadListSchema } } },
+    { schema: { tags: ['chat'], summary: "The reader's conversations, most recent first", response: { 200: threadListSchema, 401: errorResponseSchema } } },
     async (request, reply) => {
-      const owner = visitorOf(request, reply, { create: false, ...cookie });
+      const owner = await readers.owner(request, reply, { create: false });
       return { threads: owner ? await history.listThreads(owner) : [] };
     },
   );
@@ -98,11 +102,11 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
         tags: ['chat'],
         summary: 'One conversation with its messages, oldest first',
         params: threadParamsSchema,
-        response: { 200: threadMessagesSchema, 400: errorResponseSchema, 404: errorResponseSchema },
+        response: { 200: threadMessagesSchema, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
       },
     },
     async (request, reply) => {
-      const owner = visitorOf(request, reply, { create: false, ...cookie });
+      const owner = await readers.owner(request, reply, { create: false });
       const thread = owner ? await history.findThread(owner, request.params.id) : undefined;
       if (!thread) throw new AppError('not_found', 'This conversation does not exist (or was deleted).');
       return { thread, messages: await history.messagesOf(thread.id) };
@@ -116,11 +120,11 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
         tags: ['chat'],
         summary: 'Delete a conversation and its messages',
         params: threadParamsSchema,
-        response: { 204: z.null(), 400: errorResponseSchema, 404: errorResponseSchema },
+        response: { 204: z.null(), 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
       },
     },
     async (request, reply) => {
-      const owner = visitorOf(request, reply, { create: false, ...cookie });
+      const owner = await readers.owner(request, reply, { create: false });
       if (!owner || !(await history.deleteThread(owner, request.params.id))) throw new AppError('not_found', 'This conversation does not exist (or was deleted).');
       return reply.code(204).send(null);
     },
@@ -134,17 +138,26 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
         summary: 'Rate an answer (rating again replaces the earlier rating)',
         params: threadParamsSchema,
         body: feedbackRequestSchema,
-        response: { 200: feedbackResponseSchema, 400: errorResponseSchema, 404: errorResponseSchema },
+        response: { 200: feedbackResponseSchema, 400: errorResponseSchema, 401: errorResponseSchema, 404: errorResponseSchema },
       },
     },
     async (request, reply) => {
-      const owner = visitorOf(request, reply, { create: false, ...cookie });
+      const owner = await readers.owner(request, reply, { create: false });
       const { rating, comment } = request.body;
       if (!owner || !(await history.rateAnswer(owner, request.params.id, rating, comment))) throw new AppError('not_found', 'This answer does not exist.');
       return { message_id: request.params.id, rating, comment: comment ?? null };
     },
   );
 };
+
+async function refuseWhenBudgetSpent(budget: DailyTokenBudget, owner: Owner, reply: FastifyReply): Promise<void> {
+  const check = await budget.check(owner);
+  if (check.available) return;
+  const seconds = Math.max(1, Math.ceil((check.renewsAt.getTime() - Date.now()) / 1000));
+  reply.header('retry-after', String(seconds));
+  const hours = Math.ceil(seconds / 3600);
+  throw new AppError('token_budget_exhausted', `You have used today's answer budget (${check.limit} tokens). It renews at midnight UTC, in about ${hours} hour${hours === 1 ? '' : 's'}.`);
+}
 
 function collectAnswer(events: readonly ChatStreamEvent[]): ChatResponse {
   const answer: Partial<ChatResponse> & { answer: string; notices: ChatResponse['notices'] } = { answer: '', notices: [], sources: [] };

@@ -18,7 +18,13 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       tags: [
         { name: 'course', description: 'Search the course' },
         { name: 'operations', description: 'Health, metrics and status for operators' },
+        { name: 'chat', description: 'Ask questions; conversations and feedback' },
+        { name: 'accounts', description: 'The signed-in reader (sign-up, sign-in and reset are under /api/auth)' },
+        { name: 'admin', description: 'For operators and automation, with an API token' },
       ],
+      components: {
+        securitySchemes: { apiToken: { type: 'http', scheme: 'bearer', description: 'An API token (dct_…) from npm run admin -- create-token' } },
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -1,13 +1,15 @@
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
 import { AppError } from '../errors.js';
+import type { ReaderResolver } from './reader.js';
 
 export interface RateLimitSettings {
   /** Shared counters for every instance pointing at the same Redis; unset → per-process memory. */
   redisUrl: string | undefined;
   chatPerMinute: number;
+  authPerMinute: number;
 }
 
 /** Warnings about an unreachable Redis repeat at most this often (it retries every second or two). */
@@ -56,7 +58,23 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
   });
 }
 
-/** Questions per minute, per reader (per IP address until readers have accounts). */
-export function chatRateLimit(settings: RateLimitSettings): { max: number; timeWindow: number } {
-  return { max: settings.chatPerMinute, timeWindow: 60_000 };
+/**
+ * Questions per minute, per signed-in reader (wherever they ask from), else per address (behind a
+ * proxy, the reader's address only when TRUST_PROXY says how many proxies to look through).
+ */
+export function chatRateLimit(settings: RateLimitSettings, readers: ReaderResolver) {
+  return {
+    max: settings.chatPerMinute,
+    timeWindow: 60_000,
+    keyGenerator: async (request: FastifyRequest): Promise<string> => {
+      // A stale session is refused by the route itself; here it counts against its address.
+      const reader = await readers.signedIn(request).catch(() => undefined);
+      return reader !== undefined && reader !== 'expired' ? `user:${reader.id}` : `ip:${request.ip}`;
+    },
+  };
+}
+
+/** Sign-in, sign-up and reset attempts per minute, per address. */
+export function authRateLimit(settings: RateLimitSettings) {
+  return { max: settings.authPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `auth:${request.ip}` };
 }

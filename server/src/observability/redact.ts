@@ -15,12 +15,22 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi;
 /** Secrets passed in query strings (`?token=...`, `&api_key=...`). */
 const SECRET_QUERY_PARAM = /([?&](?:[^=&\s]*(?:token|secret|password|api[-_]?key|apikey)[^=&\s]*)=)[^&\s#]*/gi;
 
+/** Tokens carried in a path (better-auth's password-reset link: `/reset-password/TOKEN`). */
+const SECRET_PATH_SEGMENT = /(\/reset-password\/)[^/?#\s]+/gi;
+
+/**
+ * The one field logged as is: a development-only email link, logged on purpose because no SMTP
+ * server is configured (see auth/mailer.ts). Production refuses to start without SMTP instead.
+ */
+export const DELIBERATE_DEVELOPMENT_LINK = 'development_link';
+
 const MAX_DEPTH = 8;
 
 export function redactString(value: string): string {
   // Cheap pre-checks first: this runs on every string of every log event.
   const withoutCredentials = value.includes('@') ? value.replace(URL_CREDENTIALS, `$1:${REDACTED}@`) : value;
-  return withoutCredentials.includes('=') ? withoutCredentials.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`) : withoutCredentials;
+  const withoutQuerySecrets = withoutCredentials.includes('=') ? withoutCredentials.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`) : withoutCredentials;
+  return withoutQuerySecrets.includes('/reset-password/') ? withoutQuerySecrets.replace(SECRET_PATH_SEGMENT, `$1${REDACTED}`) : withoutQuerySecrets;
 }
 
 export function isSecretFieldName(name: string): boolean {
@@ -49,7 +59,8 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   if (!isPlainObject(value)) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = isSecretFieldName(key) && mayHoldSecret(item) ? REDACTED : redactDeep(item, depth + 1);
+    if (key === DELIBERATE_DEVELOPMENT_LINK && depth === 0) copy[key] = item;
+    else copy[key] = isSecretFieldName(key) && mayHoldSecret(item) ? REDACTED : redactDeep(item, depth + 1);
   }
   return copy;
 }

@@ -1,4 +1,5 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ingestCourse } from '@docent/ingest';
 import type { ChatStreamEvent } from '@docent/protocol';
@@ -23,7 +24,8 @@ export async function startChatServer(backend: BackendName, env: Record<string, 
   const test = await startTestApp(backend, { RATE_LIMIT_CHAT_PER_MINUTE: '100000', ...env });
   await ingestCourse({ docsDir: docs.path, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, test.app.knowledge);
   docs.remove();
-  const url = await test.app.listen({ port: 0, host: '127.0.0.1' });
+  // A PORT in env is used as given (links in emails point at it: PUBLIC_URL defaults to it).
+  const url = await test.app.listen({ port: env.PORT === undefined ? 0 : Number(env.PORT), host: '127.0.0.1' });
   return {
     ...test,
     url,
@@ -34,6 +36,15 @@ export async function startChatServer(backend: BackendName, env: Record<string, 
       await test.close();
     },
   };
+}
+
+/** A port nothing listens on right now, for a server that must know its own address before it starts. */
+export async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 export interface ChatCall {

@@ -1,0 +1,148 @@
+import { ERROR_CATALOGUE, REQUEST_ID_HEADER, type ErrorCode } from '@docent/protocol';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { AUTH_BASE_PATH, type Accounts } from '../auth/accounts.js';
+import type { HistoryStore } from '../chat/history-store.js';
+import { errorBody } from './error-handler.js';
+import type { ReaderResolver } from './reader.js';
+import { VISITOR_COOKIE } from './visitor.js';
+
+export interface AuthRouteOptions {
+  accounts: Accounts;
+  readers: ReaderResolver;
+  history: HistoryStore;
+  publicUrl: string;
+  /** Per address: guessing passwords or flooding inboxes should be slow. */
+  rateLimit: { max: number; timeWindow: number };
+}
+
+/** Where password-reset links land: Docent's own page with the new-password form. */
+export const PASSWORD_RESET_PAGE = '/account/reset-password';
+
+/** Endpoints that check a password or send an email get the strict limit. */
+const GUARDED_ENDPOINTS = ['/sign-in/email', '/sign-up/email', '/request-password-reset', '/reset-password', '/send-verification-email', '/change-password'];
+
+/** better-auth's codes, as Docent's error catalogue says them; anything else goes by HTTP status. */
+const AUTH_ERROR_CODES: Record<string, ErrorCode> = {
+  INVALID_EMAIL_OR_PASSWORD: 'invalid_credentials',
+  INVALID_PASSWORD: 'invalid_credentials',
+  EMAIL_NOT_VERIFIED: 'email_not_verified',
+  USER_ALREADY_EXISTS: 'account_exists',
+  USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL: 'account_exists',
+  INVALID_TOKEN: 'invalid_token',
+  TOKEN_EXPIRED: 'invalid_token',
+};
+const ERROR_CODES_BY_STATUS: Record<number, ErrorCode> = { 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 429: 'rate_limited' };
+
+/** Request headers that describe the original body, which is re-serialised for better-auth. */
+const BODY_FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive']);
+
+/**
+ * better-auth's endpoints (`/api/auth/sign-up/email`, `/sign-in/email`, `/sign-out`,
+ * `/verify-email`, `/request-password-reset`, `/reset-password`, `/get-session`...) served through
+ * Fastify, so request IDs, logging, CORS, the origin check and rate limits apply to them as to
+ * every route. On the way back: errors take Docent's shape, session tokens are taken out of JSON
+ * bodies (the HttpOnly cookie is the only place a session lives), and a visitor's conversations
+ * move into the account that just signed in.
+ */
+export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, options) => {
+  const handle = (request: FastifyRequest, reply: FastifyReply) => forwardToAccounts(request, reply, options);
+  for (const endpoint of GUARDED_ENDPOINTS) {
+    app.post(`${AUTH_BASE_PATH}${endpoint}`, { config: { rateLimit: options.rateLimit }, schema: { hide: true } }, handle);
+  }
+  app.route({ method: ['GET', 'POST'], url: `${AUTH_BASE_PATH}/*`, schema: { hide: true }, handler: handle });
+};
+
+async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, options: AuthRouteOptions): Promise<FastifyReply> {
+  const response = await options.accounts.handler(toWebRequest(request, options.publicUrl));
+  reply.code(response.status);
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) reply.header('set-cookie', cookies);
+
+  const text = await response.text();
+  if (response.status >= 400) {
+    const failure = translateError(text, response.status, request.id);
+    return reply.code(ERROR_CATALOGUE[failure.error.code].status).send(failure);
+  }
+  await adoptVisitorHistory(request, reply, cookies, options);
+  return reply.send(isJson(response) ? withoutSessionTokens(text) : text);
+}
+
+function toWebRequest(request: FastifyRequest, publicUrl: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || BODY_FRAMING_HEADERS.has(name)) continue;
+    headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  // Fastify has already worked out the reader's address (trusting only the configured proxies).
+  headers.set('x-docent-client-ip', request.ip);
+  // So that what better-auth does for this request (emails sent, failures) logs with its ID.
+  headers.set(REQUEST_ID_HEADER, request.id);
+  const path = request.url.replace(/^.*?(?=\/api\/auth)/, '');
+  let body: string | undefined;
+  if (request.method !== 'GET' && request.method !== 'HEAD' && request.body !== undefined) {
+    const parsed = request.body as Record<string, unknown>;
+    // Reset links always lead to Docent's own reset page, whatever page the reader asked from.
+    if (path.startsWith(`${AUTH_BASE_PATH}/request-password-reset`) && typeof parsed === 'object' && parsed !== null) {
+      body = JSON.stringify({ ...parsed, redirectTo: `${publicUrl}${PASSWORD_RESET_PAGE}` });
+    } else {
+      body = JSON.stringify(parsed);
+    }
+  }
+  return new Request(new URL(path, publicUrl), { method: request.method, headers, body });
+}
+
+function translateError(text: string, status: number, requestId: string) {
+  let code: string | undefined;
+  let message: string | undefined;
+  try {
+    ({ code, message } = JSON.parse(text) as { code?: string; message?: string });
+  } catch {
+    // Not JSON: the status alone says what happened.
+  }
+  const mapped = (code === undefined ? undefined : AUTH_ERROR_CODES[code]) ?? ERROR_CODES_BY_STATUS[status] ?? (status >= 500 ? 'internal_error' : 'validation_failed');
+  const ownWording = mapped === 'invalid_credentials' || mapped === 'email_not_verified' || mapped === 'account_exists' || mapped === 'internal_error';
+  return errorBody(mapped, ownWording || !message ? ERROR_CATALOGUE[mapped].message : sentence(message), requestId);
+}
+
+function sentence(message: string): string {
+  const trimmed = message.trim();
+  return `${trimmed.charAt(0).toUpperCase()}${trimmed.slice(1)}${/[.!?]$/.test(trimmed) ? '' : '.'}`;
+}
+
+/** A session cookie was just set: the visitor behind this browser now has an account. */
+async function adoptVisitorHistory(request: FastifyRequest, reply: FastifyReply, cookies: string[], options: AuthRouteOptions): Promise<void> {
+  const sessionCookie = cookies.map((cookie) => /^((?:__Secure-)?docent\.session_token)=([^;]+)/.exec(cookie)).find((match) => match !== null);
+  const rawVisitor = request.cookies[VISITOR_COOKIE];
+  if (!sessionCookie || rawVisitor === undefined) return;
+  const visitor = request.unsignCookie(rawVisitor);
+  if (!visitor.valid || visitor.value === null) return;
+  const session = await options.accounts.api.getSession({ headers: new Headers({ cookie: `${sessionCookie[1]}=${sessionCookie[2]}` }), query: { disableCookieCache: true } });
+  if (!session) return;
+  const moved = await options.history.adoptVisitorThreads(visitor.value, session.user.id);
+  if (moved > 0) request.log.info({ threads_moved: moved }, "a visitor's conversations moved into their account");
+  // From now on the browser is the account's; a later sign-out starts a fresh anonymous visitor.
+  reply.clearCookie(VISITOR_COOKIE, { path: '/' });
+}
+
+function isJson(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').includes('application/json');
+}
+
+/** Session tokens stay in HttpOnly cookies: page scripts (and the sites that embed Docent) never see them. */
+function withoutSessionTokens(text: string): string {
+  try {
+    const body = JSON.parse(text) as unknown;
+    if (typeof body !== 'object' || body === null) return text;
+    const { token: _token, session, ...rest } = body as { token?: unknown; session?: Record<string, unknown> };
+    if (session && typeof session === 'object') {
+      const { token: _sessionToken, ...safeSession } = session;
+      return JSON.stringify({ ...rest, session: safeSession });
+    }
+    return JSON.stringify(rest);
+  } catch {
+    return text;
+  }
+}

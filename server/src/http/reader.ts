@@ -1,0 +1,79 @@
+import type { ReaderProfile } from '@docent/protocol';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { fromNodeHeaders } from 'better-auth/node';
+import type { Accounts } from '../auth/accounts.js';
+import { SESSION_COOKIE_PREFIX } from '../auth/accounts.js';
+import type { Owner } from '../chat/history-store.js';
+import { AppError } from '../errors.js';
+import { visitorOf } from './visitor.js';
+
+export interface SignedInReader {
+  id: string;
+  name: string;
+  email: string;
+  emailVerified: boolean;
+  profile: ReaderProfile;
+}
+
+const SESSION_COOKIE = new RegExp(`^(?:__Secure-)?${SESSION_COOKIE_PREFIX.replace('.', '\\.')}\\.session_token$`);
+
+/**
+ * Who is asking: a signed-in reader (better-auth session cookie) or an anonymous visitor (signed
+ * visitor cookie). A session cookie that no longer matches a session (expired, signed out
+ * elsewhere, password reset) is an error, not a silent fall-back to anonymous: the reader would
+ * otherwise ask into an empty history and think their conversations were lost.
+ */
+export class ReaderResolver {
+  private readonly sessions = new WeakMap<FastifyRequest, Promise<SignedInReader | 'expired' | undefined>>();
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly secureCookies: boolean,
+  ) {}
+
+  /** The signed-in reader; `undefined` without a session cookie; `'expired'` for a stale one. Looked up once per request. */
+  signedIn(request: FastifyRequest): Promise<SignedInReader | 'expired' | undefined> {
+    let lookup = this.sessions.get(request);
+    if (!lookup) {
+      lookup = this.lookUp(request);
+      this.sessions.set(request, lookup);
+    }
+    return lookup;
+  }
+
+  /** The owner of the request's history; `create` issues a visitor identity to a newcomer. */
+  async owner(request: FastifyRequest, reply: FastifyReply, options: { create: true }): Promise<Owner>;
+  async owner(request: FastifyRequest, reply: FastifyReply, options: { create: false }): Promise<Owner | undefined>;
+  async owner(request: FastifyRequest, reply: FastifyReply, options: { create: boolean }): Promise<Owner | undefined> {
+    const reader = await this.signedIn(request);
+    if (reader === 'expired') throw sessionExpired();
+    if (reader) return { kind: 'user', id: reader.id };
+    return options.create ? visitorOf(request, reply, { create: true, secure: this.secureCookies }) : visitorOf(request, reply, { create: false, secure: this.secureCookies });
+  }
+
+  /** For routes only an account can use. */
+  async requireSignedIn(request: FastifyRequest): Promise<SignedInReader> {
+    const reader = await this.signedIn(request);
+    if (reader === 'expired') throw sessionExpired();
+    if (!reader) throw new AppError('unauthorized', 'Sign in to use this.');
+    return reader;
+  }
+
+  /** Names of the session cookies a request carries (to clear stale ones). */
+  sessionCookieNames(request: FastifyRequest): string[] {
+    return Object.keys(request.cookies).filter((name) => SESSION_COOKIE.test(name) || name.startsWith(`${SESSION_COOKIE_PREFIX}.session_data`) || name.startsWith(`__Secure-${SESSION_COOKIE_PREFIX}.session_data`));
+  }
+
+  private async lookUp(request: FastifyRequest): Promise<SignedInReader | 'expired' | undefined> {
+    // An emptied cookie (some clients keep `name=` after a sign-out) is no session at all.
+    if (!Object.entries(request.cookies).some(([name, value]) => SESSION_COOKIE.test(name) && value)) return undefined;
+    const found = await this.accounts.api.getSession({ headers: fromNodeHeaders(request.headers), query: { disableCookieCache: true } });
+    if (!found) return 'expired';
+    const { user } = found;
+    return { id: user.id, name: user.name, email: user.email, emailVerified: user.emailVerified, profile: (user.profile ?? {}) as ReaderProfile };
+  }
+}
+
+function sessionExpired(): AppError {
+  return new AppError('unauthorized', 'Your session has ended (it expired, or you signed out elsewhere). Please sign in again.');
+}

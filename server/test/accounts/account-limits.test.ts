@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../helpers/app.js';
+import { eventOf, readEvents, startChatServer, type ChatServer } from '../helpers/chat.js';
+import { startFakeOpenAi, type FakeOpenAi } from '../helpers/fake-openai.js';
+
+/** Signs up with verification off (auto sign-in) and returns the session cookie. */
+async function signUp(send: (request: { url: string; payload: unknown }) => Promise<{ statusCode: number; cookies: { name: string; value: string }[] }>, email: string): Promise<string> {
+  const response = await send({ url: '/api/auth/sign-up/email', payload: { name: 'Lin', email, password: 'correct horse battery' } });
+  expect(response.statusCode).toBe(200);
+  const session = response.cookies.find((cookie) => cookie.name === 'docent.session_token');
+  expect(session).toBeDefined();
+  return `docent.session_token=${session?.value ?? ''}`;
+}
+
+describe('limits for signed-in readers', () => {
+  let test: TestApp;
+  beforeAll(async () => {
+    test = await startTestApp('pglite', { RATE_LIMIT_CHAT_PER_MINUTE: '3', RATE_LIMIT_AUTH_PER_MINUTE: '3', TRUST_PROXY: 'true', REQUIRE_EMAIL_VERIFICATION: 'false' });
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+  const inject = (request: { url: string; payload: unknown; headers?: Record<string, string> }) =>
+    test.app.inject({ method: 'POST', url: request.url, payload: request.payload as object, headers: request.headers ?? {} });
+  /** A refused-early question (400): the limit counts requests before their content. */
+  const chat = (address: string, cookie?: string) => inject({ url: '/api/v1/chat', payload: { message: '' }, headers: { 'x-forwarded-for': address, ...(cookie ? { cookie } : {}) } });
+
+  it('counts a signed-in reader once wherever they ask from, and anonymous visitors per address', async () => {
+    const cookie = await signUp((request) => inject({ ...request, headers: { 'x-forwarded-for': '198.51.100.1' } }), 'lin@example.test');
+    expect((await chat('203.0.113.1', cookie)).statusCode).toBe(400);
+    expect((await chat('203.0.113.2', cookie)).statusCode).toBe(400);
+    expect((await chat('203.0.113.3', cookie)).statusCode).toBe(400);
+    expect((await chat('203.0.113.4', cookie)).statusCode).toBe(429);
+    // Anonymous readers at one of those addresses have their own allowance.
+    expect((await chat('203.0.113.1')).statusCode).toBe(400);
+    // Another account behind the same address too.
+    const other = await signUp((request) => inject({ ...request, headers: { 'x-forwarded-for': '198.51.100.2' } }), 'kim@example.test');
+    expect((await chat('203.0.113.4', other)).statusCode).toBe(400);
+  });
+
+  it('slows down password guessing per address with a stricter limit', async () => {
+    const attempt = (address: string) => inject({ url: '/api/auth/sign-in/email', payload: { email: 'lin@example.test', password: 'guess' }, headers: { 'x-forwarded-for': address } });
+    for (let guess = 1; guess <= 3; guess += 1) expect((await attempt('192.0.2.7')).statusCode).toBe(401);
+    const limited = await attempt('192.0.2.7');
+    expect(limited.statusCode).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.json()).toMatchObject({ error: { code: 'rate_limited', request_id: limited.headers['x-request-id'] } });
+    expect((await attempt('192.0.2.8')).statusCode).toBe(401);
+  });
+});
+
+describe('daily token budget', () => {
+  let fake: FakeOpenAi;
+  let server: ChatServer;
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    fake.respondWith({ kind: 'stream', chunks: ['Balance comes from the support polygon [1].'], usage: { prompt_tokens: 40, completion_tokens: 20, total_tokens: 60 } });
+    server = await startChatServer('pglite', { LLM_BASE_URL: `${fake.url}/v1`, LLM_API_KEY: 'sk-test-key', LLM_MODEL: 'test-model', DAILY_TOKEN_BUDGET: '100' });
+  });
+  afterAll(async () => {
+    await server.close();
+    await fake.close();
+  });
+
+  it('refuses answers once a reader has used the day\'s budget, before asking the model, with its own code', async () => {
+    const ask = (cookie?: string) =>
+      fetch(`${server.url}/api/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ message: 'How does a humanoid keep its balance?' }) });
+    const first = await ask();
+    const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
+    expect(eventOf((await readEvents(first)).events, 'done')?.data.usage.total_tokens).toBe(60);
+    expect(eventOf((await readEvents(await ask(cookie))).events, 'done')).toBeDefined(); // 60 < 100: allowed
+    const modelCalls = fake.requests.length;
+
+    const refused = await ask(cookie);
+    expect(refused.status).toBe(429);
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(24 * 60 * 60);
+    expect(await refused.json()).toMatchObject({ error: { code: 'token_budget_exhausted', message: expect.stringMatching(/renews at midnight UTC/) as string, request_id: refused.headers.get('x-request-id') } });
+    expect(fake.requests.length).toBe(modelCalls);
+    // The budget is per reader: someone else is still answered.
+    expect((await ask()).status).toBe(200);
+  });
+});
