@@ -3,7 +3,9 @@
  * - Docent itself on E2E_DOCENT_PORT (production mode, embedded database in a temporary directory,
  *   the bundled course ingested before it listens), which also serves the demo course site;
  * - a separate "course site" on E2E_SITE_PORT serving `e2e/fixtures/*.html`, which embeds the
- *   widget from Docent the way a real course site does (another origin, listed in CORS_ORIGINS).
+ *   widget from Docent the way a real course site does (another origin, listed in CORS_ORIGINS);
+ * - a mailbox (e2e/mailbox.ts): an SMTP server Docent sends account emails to, whose mail the tests
+ *   read at `http://127.0.0.1:E2E_MAIL_PORT/mail?to=<address>`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -14,11 +16,13 @@ import { ingestCourse } from '@docent/ingest';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
-import { E2E_DOCENT_PORT, E2E_SITE_PORT, E2E_SLOW_CHAT_PORT } from './ports.js';
+import { serveMailbox } from './mailbox.js';
+import { E2E_DOCENT_PORT, E2E_MAIL_PORT, E2E_SITE_PORT, E2E_SLOW_CHAT_PORT } from './ports.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'docent-e2e-'));
 const siteOrigin = `http://localhost:${E2E_SITE_PORT}`;
 const docentOrigin = `http://localhost:${E2E_DOCENT_PORT}`;
+const mailbox = await serveMailbox(E2E_MAIL_PORT);
 const config = loadConfig({
   // Development mode: production would mark the visitor cookie Secure, which a browser drops over plain http.
   NODE_ENV: 'development',
@@ -26,8 +30,14 @@ const config = loadConfig({
   LOG_LEVEL: 'warn',
   CORS_ORIGINS: `${siteOrigin},${docentOrigin}`,
   PORT: String(E2E_DOCENT_PORT),
-  // Every browser test asks from the same address.
+  // Links in emails must lead to the host name the widget talks to, or the browser would keep the
+  // session cookie for another host.
+  PUBLIC_URL: docentOrigin,
+  SMTP_URL: mailbox.smtpUrl,
+  MAIL_FROM: 'Docent <docent@example.test>',
+  // Every browser test asks and signs in from the same address.
   RATE_LIMIT_CHAT_PER_MINUTE: '100000',
+  RATE_LIMIT_AUTH_PER_MINUTE: '100000',
 });
 const app = await buildApp(config);
 await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, app.knowledge);
@@ -65,6 +75,15 @@ const slow = createServer((request, response) => {
     response.writeHead(204, { ...cors, 'access-control-allow-methods': 'POST, GET' }).end();
     return;
   }
+  if (request.url === '/api/v1/me') {
+    // The widget asks who the reader is when it loads: nobody, here.
+    response.writeHead(200, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ account: null }));
+    return;
+  }
+  if (request.url !== '/api/v1/chat') {
+    response.writeHead(404, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Not here.', request_id: 'slow-stand-in' } }));
+    return;
+  }
   response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
   const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   send('thread', { thread_id: '00000000-0000-4000-8000-00000000000a', message_id: '00000000-0000-4000-8000-00000000000b' });
@@ -82,6 +101,7 @@ console.log(`e2e servers ready: Docent ${docentOrigin}, course site ${siteOrigin
 const stop = () => {
   site.close();
   slow.close();
+  mailbox.close();
   void app.close().then(() => {
     rmSync(dataDir, { recursive: true, force: true });
     process.exit(0);

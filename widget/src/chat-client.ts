@@ -71,23 +71,31 @@ export class ChatClient {
     await this.send(`/api/v1/messages/${encodeURIComponent(messageId)}/feedback`, { method: 'POST', body: JSON.stringify({ rating }) }, newRequestId(), offlineMessage);
   }
 
-  /** Every request carries a fresh X-Request-ID and the visitor cookie. */
-  private async send(path: string, init: RequestInit, requestId: string, offlineMessage: string): Promise<Response> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.serverUrl}${path}`, {
-        ...init,
-        credentials: 'include',
-        headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>), 'x-request-id': requestId },
-      });
-    } catch (error) {
-      if (init.signal?.aborted) throw error;
-      throw new ChatFailure(offlineMessage, requestId, 'unreachable');
-    }
-    if (response.ok) return response;
-    const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string; request_id?: string } } | undefined;
-    throw new ChatFailure(body?.error?.message ?? offlineMessage, body?.error?.request_id ?? response.headers.get('x-request-id') ?? requestId, body?.error?.code ?? 'unknown');
+  private send(path: string, init: RequestInit, requestId: string, offlineMessage: string): Promise<Response> {
+    return sendRequest(`${this.serverUrl}${path}`, init, requestId, offlineMessage);
   }
+}
+
+/**
+ * One request to Docent: a fresh X-Request-ID, the reader's cookies (visitor and session), JSON.
+ * Throws ChatFailure with the server's user-safe message and request ID when the answer is an
+ * error, or with `offlineMessage` when the server cannot be reached.
+ */
+export async function sendRequest(url: string, init: RequestInit, requestId: string, offlineMessage: string): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      ...init,
+      credentials: 'include',
+      headers: { ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers as Record<string, string>), 'x-request-id': requestId },
+    });
+  } catch (error) {
+    if (init.signal?.aborted) throw error;
+    throw new ChatFailure(offlineMessage, requestId, 'unreachable');
+  }
+  if (response.ok) return response;
+  const body = (await response.json().catch(() => undefined)) as { error?: { code?: string; message?: string; request_id?: string } } | undefined;
+  throw new ChatFailure(body?.error?.message ?? offlineMessage, body?.error?.request_id ?? response.headers.get('x-request-id') ?? requestId, body?.error?.code ?? 'unknown');
 }
 
 /** One SSE block → a typed event; comments, unknown events and malformed data are skipped. */

@@ -1,6 +1,8 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { Selection } from '@docent/protocol';
+import type { Account, Selection } from '@docent/protocol';
+import { AccountView } from './account-view.js';
 import { Conversation, type ChatEntry } from './conversation.js';
+import { keepTabInside } from './focus-trap.js';
 import { closeIcon, historyIcon, newIcon, thumbDownIcon, thumbUpIcon } from './icons.js';
 import { renderMarkdown, safeUrl } from './markdown.js';
 import { isRightToLeft, stringsFor, type WidgetStrings } from './strings.js';
@@ -38,13 +40,20 @@ export class DocentChat extends LitElement {
   declare open: boolean;
   declare theme: 'light' | 'dark' | undefined;
   declare private selection: Selection | undefined;
-  declare private view: 'chat' | 'history';
+  declare private view: 'chat' | 'history' | 'account';
   declare private announcement: string;
+  /** Where focus goes after the next render (a selector in the shadow root). */
+  private pendingFocus: string | undefined;
   private readonly conversation = new Conversation(this, '', () => this.strings, {
     onAnswer: (entry) => {
       this.announcement = this.strings.answerReady;
       this.emit('docent:answer', { messageId: entry.messageId, text: entry.content, sources: entry.sources });
     },
+  });
+  private readonly account = new AccountView(this, '', () => this.strings, {
+    onChange: (account) => this.accountChanged(account),
+    onBack: () => this.showChat('.account-button'),
+    focus: (selector) => this.focusAfterUpdate(selector),
   });
 
   constructor() {
@@ -96,7 +105,16 @@ export class DocentChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('server')) this.conversation.setServer(this.server.replace(/\/+$/, ''));
+    if (changed.has('server')) {
+      const server = this.server.replace(/\/+$/, '');
+      this.conversation.setServer(server);
+      this.account.setServer(server);
+    }
+  }
+
+  /** Once, when the element first renders: is the reader signed in? (The account button shows it.) */
+  protected override firstUpdated(): void {
+    void this.account.load();
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -104,7 +122,11 @@ export class DocentChat extends LitElement {
       const target = this.open ? this.renderRoot.querySelector('textarea') : this.renderRoot.querySelector('.launcher');
       (target as HTMLElement | null)?.focus();
     }
-    const log = this.renderRoot.querySelector('.log');
+    if (this.pendingFocus) {
+      this.renderRoot.querySelector<HTMLElement>(this.pendingFocus)?.focus();
+      this.pendingFocus = undefined;
+    }
+    const log = this.renderRoot.querySelector('.log[role=log]');
     if (log) log.scrollTop = log.scrollHeight;
   }
 
@@ -116,10 +138,10 @@ export class DocentChat extends LitElement {
         <h2 id="docent-title">${strings.title}</h2>
         <button type="button" class="icon" aria-label=${this.view === 'history' ? strings.backToChat : strings.history} title=${this.view === 'history' ? strings.backToChat : strings.history} aria-pressed=${this.view === 'history'} @click=${this.toggleHistory}>${historyIcon}</button>
         <button type="button" class="icon" aria-label=${strings.newConversation} title=${strings.newConversation} @click=${() => this.conversation.startNew()}>${newIcon}</button>
+        ${this.account.renderButton(strings, this.view === 'account', () => (this.view === 'account' ? this.showChat('.account-button') : this.openAccount()))}
         <button type="button" class="icon" aria-label=${strings.close} title=${strings.close} @click=${() => this.hide()}>${closeIcon}</button>
       </header>
-      ${this.view === 'history' ? this.renderHistory(strings) : this.renderLog(strings)}
-      ${this.renderComposer(strings)}
+      ${this.view === 'account' ? this.account.render(strings) : html`${this.view === 'history' ? this.renderHistory(strings) : this.renderLog(strings)}${this.renderComposer(strings)}`}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     </section>`;
   }
@@ -235,26 +257,39 @@ export class DocentChat extends LitElement {
     if (event.key === 'Escape') {
       event.preventDefault();
       this.hide();
-      return;
-    }
-    if (event.key !== 'Tab') return;
-    const focusable = [...this.renderRoot.querySelectorAll<HTMLElement>('button, a[href], textarea, summary, [tabindex="0"]')].filter((element) => !element.hasAttribute('disabled'));
-    const first = focusable[0];
-    const last = focusable.at(-1);
-    const active = (this.renderRoot as ShadowRoot).activeElement;
-    if (event.shiftKey && active === first) {
-      event.preventDefault();
-      last?.focus();
-    } else if (!event.shiftKey && active === last) {
-      event.preventDefault();
-      first?.focus();
-    }
+    } else keepTabInside(event, this.renderRoot as ShadowRoot);
   };
 
   private readonly toggleHistory = (): void => {
     this.view = this.view === 'history' ? 'chat' : 'history';
     if (this.view === 'history') void this.conversation.loadThreads();
   };
+
+  private openAccount(): void {
+    this.view = 'account';
+    this.account.enter();
+  }
+
+  private showChat(focus: string): void {
+    this.view = 'chat';
+    this.focusAfterUpdate(focus);
+  }
+
+  /**
+   * Signing in or out changes whose conversations these are: start afresh (and forget the stored
+   * thread, so the next reader on a shared computer does not see it) and reload the earlier ones.
+   */
+  private accountChanged(account: Account | null): void {
+    this.conversation.startNew();
+    void this.conversation.loadThreads();
+    this.announcement = account ? this.strings.signedIn(account.name) : this.strings.signedOut;
+    this.showChat(account ? 'textarea' : '.account-button');
+  }
+
+  private focusAfterUpdate(selector: string): void {
+    this.pendingFocus = selector;
+    this.requestUpdate();
+  }
 
   private async reopen(threadId: string): Promise<void> {
     await this.conversation.open(threadId);

@@ -15,6 +15,7 @@ const darkPalette = css`
     --border: #374151;
     --bubble: #1f2937;
     --danger: #fca5a5;
+    color-scheme: dark;
 `;
 
 export const widgetStyles = css`
@@ -29,6 +30,7 @@ export const widgetStyles = css`
     --border: #d1d5db;
     --bubble: #f3f4f6;
     --danger: #b91c1c;
+    color-scheme: light;
     position: fixed;
     inset-block-end: 20px;
     inset-inline-end: 20px;
@@ -48,7 +50,7 @@ export const widgetStyles = css`
   }
   * { box-sizing: border-box; }
   button { font: inherit; cursor: pointer; }
-  button:focus-visible, a:focus-visible, textarea:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+  :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
   .launcher {
     background: var(--accent); color: var(--on-accent); border: none; border-radius: 999px;
     padding: 12px 18px; font-weight: 600; box-shadow: 0 4px 14px rgb(0 0 0 / 0.25);
@@ -103,5 +105,27 @@ export const widgetStyles = css`
   .send { background: var(--accent); color: var(--on-accent); border: none; border-radius: 8px; padding: 0 14px; font-weight: 600; }
   .history { list-style: none; margin: 0; padding: 0; }
   .history button { width: 100%; text-align: start; background: none; border: none; border-block-end: 1px solid var(--border); color: var(--fg); padding: 10px 4px; }
+  .initial {
+    display: inline-grid; place-items: center; width: 18px; height: 18px; border-radius: 50%;
+    background: var(--accent); color: var(--on-accent); font-size: 12px; font-weight: 700; line-height: 1;
+  }
+  .account h3 { margin: 0; font-size: 16px; }
+  .account p { margin: 0; overflow-wrap: anywhere; }
+  .account form { padding: 0; border: none; gap: 10px; }
+  .account label { display: flex; flex-direction: column; gap: 4px; font-size: 14px; font-weight: 600; }
+  .account input, .account select, .account textarea {
+    width: 100%; font: inherit; font-weight: 400; color: var(--fg); background: var(--bg);
+    border: 1px solid var(--muted); border-radius: 8px; padding: 7px 8px; min-height: 0;
+  }
+  .account [aria-invalid='true'] { border: 2px solid var(--danger); }
+  .account small { color: var(--muted); font-size: 13px; margin-block-start: -6px; }
+  .account details label { margin-block-start: 8px; }
+  .account summary { cursor: pointer; }
+  [role='tablist'] { display: flex; gap: 4px; border-block-end: 1px solid var(--border); }
+  [role='tab'] { background: none; border: none; border-block-end: 3px solid transparent; color: var(--fg); padding: 6px 10px; }
+  [role='tab'][aria-selected='true'] { border-block-end-color: var(--accent); font-weight: 600; }
+  .primary { background: var(--accent); color: var(--on-accent); border: none; border-radius: 8px; padding: 9px 14px; font-weight: 600; }
+  [aria-disabled='true'] { opacity: 0.7; cursor: progress; }
+  .link { align-self: flex-start; background: none; border: none; padding: 0; color: var(--accent); text-decoration: underline; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
