@@ -119,6 +119,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     logger,
   );
   const readers = new ReaderResolver(accounts, config.isProduction);
+  readers.register(app);
   await app.register(authRoutes, { accounts, readers, history, publicUrl: config.accounts.publicUrl, rateLimit: authRateLimit(rateLimits) });
   await app.register(accountRoutes, { accounts, readers, profiles: new ProfileStore(database.db), rateLimit: authRateLimit(rateLimits) });
   const ingest = new IngestRunner(knowledge, { docsDir: config.course.docsDir ?? BUNDLED_COURSE_DIR, routeBase: config.course.routeBase }, logger);

@@ -143,6 +143,7 @@ describe('the real server process in production', () => {
     [{ SECRET_KEY: 'only-twenty-bytes-ok' }, 'SECRET_KEY'],
     [{ INTEGRATION_TEST_MODE: 'true' }, 'INTEGRATION_TEST_MODE'],
     [{ CORS_ORIGINS: '' }, 'CORS_ORIGINS'],
+    [{ SMTP_URL: '' }, 'SMTP_URL'],
   ])('exits with code 1 and one line naming the variable: %s', async (override, variable) => {
     const server = spawnServer({ DATA_DIR: dataDir.path, ...PRODUCTION, ...override });
     expect(await server.exited).toBe(1);

@@ -22,14 +22,10 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (
   app.get(
     '/api/v1/me',
     { schema: { tags: ['accounts'], summary: 'The signed-in reader, or null for an anonymous visitor', response: { 200: meResponseSchema } } },
-    async (request, reply): Promise<MeResponse> => {
+    async (request): Promise<MeResponse> => {
+      // A stale session reads as nobody (its cookie is cleared on the way out: see ReaderResolver).
       const reader = await readers.signedIn(request);
-      if (reader === 'expired') {
-        // Forget the stale session so the widget (and every later request) sees a plain visitor.
-        for (const name of readers.sessionCookieNames(request)) reply.clearCookie(name, { path: '/' });
-        return { account: null };
-      }
-      if (!reader) return { account: null };
+      if (!reader || reader === 'expired') return { account: null };
       return { account: { id: reader.id, name: reader.name, email: reader.email, email_verified: reader.emailVerified, profile: reader.profile } };
     },
   );

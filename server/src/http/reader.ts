@@ -1,5 +1,5 @@
 import type { ReaderProfile } from '@docent/protocol';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fromNodeHeaders } from 'better-auth/node';
 import type { Accounts } from '../auth/accounts.js';
 import { SESSION_COOKIE_PREFIX } from '../auth/accounts.js';
@@ -25,11 +25,26 @@ const SESSION_COOKIE = new RegExp(`^(?:__Secure-)?${SESSION_COOKIE_PREFIX.replac
  */
 export class ReaderResolver {
   private readonly sessions = new WeakMap<FastifyRequest, Promise<SignedInReader | 'expired' | undefined>>();
+  /** Cookies better-auth set while looking a session up (a session in use is extended). */
+  private readonly refreshedCookies = new WeakMap<FastifyRequest, string[]>();
 
   constructor(
     private readonly accounts: Accounts,
     private readonly secureCookies: boolean,
   ) {}
+
+  /** Sends the cookies of sessions extended during a request (sessions slide while readers use them). */
+  register(app: FastifyInstance): void {
+    app.addHook('onSend', async (request, reply, payload) => {
+      const cookies = this.refreshedCookies.get(request);
+      if (cookies && cookies.length > 0) {
+        // Also the deletion of a stale session's cookies: the reader is told once, then is a visitor.
+        const existing = reply.getHeader('set-cookie');
+        reply.header('set-cookie', [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)]), ...cookies]);
+      }
+      return payload;
+    });
+  }
 
   /** The signed-in reader; `undefined` without a session cookie; `'expired'` for a stale one. Looked up once per request. */
   signedIn(request: FastifyRequest): Promise<SignedInReader | 'expired' | undefined> {
@@ -59,15 +74,11 @@ export class ReaderResolver {
     return reader;
   }
 
-  /** Names of the session cookies a request carries (to clear stale ones). */
-  sessionCookieNames(request: FastifyRequest): string[] {
-    return Object.keys(request.cookies).filter((name) => SESSION_COOKIE.test(name) || name.startsWith(`${SESSION_COOKIE_PREFIX}.session_data`) || name.startsWith(`__Secure-${SESSION_COOKIE_PREFIX}.session_data`));
-  }
-
   private async lookUp(request: FastifyRequest): Promise<SignedInReader | 'expired' | undefined> {
     // An emptied cookie (some clients keep `name=` after a sign-out) is no session at all.
     if (!Object.entries(request.cookies).some(([name, value]) => SESSION_COOKIE.test(name) && value)) return undefined;
-    const found = await this.accounts.api.getSession({ headers: fromNodeHeaders(request.headers), query: { disableCookieCache: true } });
+    const { headers, response: found } = await this.accounts.api.getSession({ headers: fromNodeHeaders(request.headers), query: { disableCookieCache: true }, returnHeaders: true });
+    this.refreshedCookies.set(request, headers.getSetCookie());
     if (!found) return 'expired';
     const { user } = found;
     return { id: user.id, name: user.name, email: user.email, emailVerified: user.emailVerified, profile: (user.profile ?? {}) as ReaderProfile };

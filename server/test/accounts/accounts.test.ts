@@ -178,15 +178,19 @@ describe.each(DATABASE_BACKENDS)('reader accounts ($name)', ({ name }) => {
     expect((await nobody.request('PUT', '/api/v1/me/profile', {})).status).toBe(401);
     for (const response of await Promise.all(attempts(nobody))) expect(response.status).toBe(404);
 
-    // Revoked (signed out, cookie replayed) and expired sessions: 401 everywhere, with a request ID.
-    const replay = alice.cookieHeader();
+    // Revoked (signed out, cookie replayed) and expired sessions: 401 on every route, with a request ID.
+    const revokedCookies = alice.cookieHeader();
     await alice.post('/api/auth/sign-out');
-    const revoked = new BrowserSession(server.url);
-    for (const pair of replay.split('; ')) revoked.cookies.set(pair.split('=')[0] ?? '', pair.slice(pair.indexOf('=') + 1));
     await server.app.database.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.userId, bobId));
-    for (const browser of [revoked, bob]) {
-      const responses = [...(await Promise.all(attempts(browser))), await browser.get('/api/v1/threads'), await browser.get('/api/v1/me/profile')];
-      for (const response of responses) {
+    const expiredCookies = bob.cookieHeader();
+    const browserWith = (cookies: string) => {
+      const browser = new BrowserSession(server.url);
+      for (const pair of cookies.split('; ')) browser.cookies.set(pair.split('=')[0] ?? '', pair.slice(pair.indexOf('=') + 1));
+      return browser;
+    };
+    for (const stale of [revokedCookies, expiredCookies]) {
+      const routes = [...attempts(browserWith(stale)), browserWith(stale).get('/api/v1/threads'), browserWith(stale).get('/api/v1/me/profile')];
+      for (const response of await Promise.all(routes)) {
         expect(response.status).toBe(401);
         expect(((await response.json()) as { error: { code: string; request_id: string } }).error).toEqual({
           code: 'unauthorized',
@@ -194,10 +198,25 @@ describe.each(DATABASE_BACKENDS)('reader accounts ($name)', ({ name }) => {
           request_id: response.headers.get('x-request-id'),
         });
       }
+      // Told once: the stale cookie is cleared with the 401, and the reader goes on as a visitor.
+      const browser = browserWith(stale);
+      expect((await browser.get('/api/v1/threads')).status).toBe(401);
+      expect(browser.cookies.has('docent.session_token')).toBe(false);
+      expect((await browser.get('/api/v1/threads')).status).toBe(200);
+      expect(await (await browserWith(stale).get('/api/v1/me')).json()).toEqual({ account: null });
     }
-    // The widget asks who is signed in: the stale cookie is cleared, and the reader is a visitor again.
-    expect(await (await bob.get('/api/v1/me')).json()).toEqual({ account: null });
-    expect((await bob.get('/api/v1/threads')).status).toBe(200);
+  });
+
+  it('extends a session while the reader keeps using it', async () => {
+    const browser = new BrowserSession(server.url);
+    await createVerifiedAccount(browser);
+    const userId = ((await (await browser.get('/api/v1/me')).json()) as { account: { id: string } }).account.id;
+    await server.app.database.db.update(sessions).set({ expiresAt: new Date(Date.now() + 60 * 60 * 1000) }).where(eq(sessions.userId, userId));
+    const response = await browser.get('/api/v1/threads');
+    expect(response.status).toBe(200);
+    expect(response.headers.getSetCookie().join('\n')).toMatch(/docent\.session_token=[^;]+;.*Max-Age=604800/);
+    const [session] = await server.app.database.db.select().from(sessions).where(eq(sessions.userId, userId));
+    expect(session?.expiresAt.getTime()).toBeGreaterThan(Date.now() + 6 * 24 * 60 * 60 * 1000);
   });
 
   it('says a wrong password without revealing whether the account exists, and never reveals existing accounts at sign-up', async () => {

@@ -20,8 +20,8 @@ export async function startChatServer(backend: BackendName, env: Record<string, 
     mkdirSync(dirname(join(docs.path, chapter)), { recursive: true });
     copyFileSync(join(BUNDLED_COURSE_DIR, chapter), join(docs.path, chapter));
   }
-  // Tests ask many questions from one address; the limit itself is tested on its own.
-  const test = await startTestApp(backend, { RATE_LIMIT_CHAT_PER_MINUTE: '100000', ...env });
+  // Tests ask many questions and sign in often from one address; the limits are tested on their own.
+  const test = await startTestApp(backend, { RATE_LIMIT_CHAT_PER_MINUTE: '100000', RATE_LIMIT_AUTH_PER_MINUTE: '100000', ...env });
   await ingestCourse({ docsDir: docs.path, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, test.app.knowledge);
   docs.remove();
   // A PORT in env is used as given (links in emails point at it: PUBLIC_URL defaults to it).
