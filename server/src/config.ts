@@ -92,6 +92,9 @@ const envSchema = z.object({
     .optional(),
 });
 
+/** Every variable Docent reads (for docs, the example env file and `npm run doctor`). */
+export const ENVIRONMENT_VARIABLES = Object.keys(envSchema.shape) as (keyof typeof envSchema.shape)[];
+
 export type NodeEnv = z.infer<typeof envSchema>['NODE_ENV'];
 export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
 
