@@ -15,7 +15,7 @@ import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { authRateLimit, chatRateLimit, registerRateLimits } from './http/rate-limits.js';
 import { createAccounts } from './auth/accounts.js';
-import { loggingMailer, smtpMailer } from './auth/mailer.js';
+import { loggingMailer, smtpMailer, unavailableMailer } from './auth/mailer.js';
 import { ProfileStore } from './auth/profiles.js';
 import { DailyTokenBudget } from './chat/token-budget.js';
 import { ApiTokenStore } from './auth/api-tokens.js';
@@ -97,6 +97,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerOriginCheck(app, config.corsOrigins);
   await app.register(cors, {
     origin: config.corsOrigins,
+    // The widget reads, asks, deletes conversations and edits the profile from the embedding site.
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'DELETE'],
     credentials: true,
     exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
   });
@@ -110,7 +112,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   await registerRateLimits(app, rateLimits, metrics.registry);
 
   const history = new HistoryStore(database.db);
-  const mailer = config.mail ? smtpMailer(config.mail.smtpUrl, config.mail.from) : loggingMailer();
+  const mailer = config.mail ? smtpMailer(config.mail.smtpUrl, config.mail.from) : config.isProduction ? unavailableMailer() : loggingMailer();
   app.addHook('onClose', async () => mailer.close());
   const accounts = createAccounts(
     database.db,

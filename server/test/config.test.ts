@@ -76,6 +76,13 @@ describe('configuration', () => {
     expect(config.mail?.smtpUrl).toBe(PRODUCTION.SMTP_URL);
   });
 
+  it('reads an empty variable as unset, never as false or zero', () => {
+    const config = loadConfig({ DATA_DIR: dataDir.path, REQUIRE_EMAIL_VERIFICATION: '', PORT: ' ', CHAT_MIN_DENSE_SCORE: '' });
+    expect(config.accounts.requireEmailVerification).toBe(true);
+    expect(config.port).toBe(8000);
+    expect(config.chat.minDenseScore).toBeUndefined();
+  });
+
   it('asks readers to confirm their email, links to this machine, and sends no mail unless told', () => {
     const config = loadConfig({ DATA_DIR: dataDir.path, PORT: '8123' });
     expect(config.accounts).toEqual({ publicUrl: 'http://127.0.0.1:8123', requireEmailVerification: true });

@@ -46,3 +46,17 @@ export function loggingMailer(): Mailer {
     close: () => undefined,
   };
 }
+
+/**
+ * Production without SMTP (allowed only while REQUIRE_EMAIL_VERIFICATION is false): nothing can be
+ * sent, and the link — which holds a token — is never logged. Password resets cannot work.
+ */
+export function unavailableMailer(): Mailer {
+  return {
+    send(email, log) {
+      log.warn({ mail_subject: email.subject }, 'email not sent: SMTP_URL is not configured (password resets and confirmations cannot reach readers)');
+      return Promise.resolve();
+    },
+    close: () => undefined,
+  };
+}

@@ -76,7 +76,7 @@ export const adminRoutes: FastifyPluginAsyncZod<AdminRouteOptions> = async (app,
     '/api/v1/admin/ingest',
     {
       preHandler: requireScope('admin'),
-      schema: { tags: ['admin'], security, summary: 'Re-ingest the course in the background (readers keep being answered meanwhile)', body: startIngestRequestSchema.optional(), response: { 202: ingestRunSchema, 409: errorResponseSchema, ...REFUSALS } },
+      schema: { tags: ['admin'], security, summary: 'Re-ingest the course in the background (readers keep being answered meanwhile)', body: startIngestRequestSchema.nullish(), response: { 202: ingestRunSchema, 409: errorResponseSchema, ...REFUSALS } },
     },
     async (request, reply) => {
       if (!ingest.start({ reset: request.body?.reset ?? false })) throw new AppError('ingest_in_progress');

@@ -102,15 +102,17 @@ describe('accounts without a mail server (development)', () => {
 });
 
 describe('account cookies in production', () => {
+  const logs = captureLogs();
   let test: TestApp;
   beforeAll(async () => {
     test = await startTestApp('pglite', {
+      LOG_LEVEL: 'info',
       NODE_ENV: 'production',
       SECRET_KEY: 'p'.repeat(64),
       CORS_ORIGINS: 'https://course.example.com',
       PUBLIC_URL: 'https://docent.example.com',
       REQUIRE_EMAIL_VERIFICATION: 'false',
-    });
+    }, { logDestination: logs });
   });
   afterAll(async () => {
     await test.close();
@@ -133,5 +135,19 @@ describe('account cookies in production', () => {
     const fromCourse = await test.app.inject({ method: 'POST', url: '/api/auth/sign-out', payload: {}, headers: { cookie, origin: 'https://course.example.com' } });
     expect(fromCourse.statusCode).toBe(200);
     expect((await test.app.inject({ url: '/api/v1/threads', headers: { cookie } })).statusCode).toBe(401);
+  });
+
+  it('never logs an email link without SMTP, but warns that the email could not be sent', async () => {
+    const reset = await test.app.inject({ method: 'POST', url: '/api/auth/request-password-reset', payload: { email: 'pat@example.test' } });
+    expect(reset.statusCode).toBe(200);
+    await expect.poll(() => logs.text()).toContain('email not sent: SMTP_URL is not configured');
+    expect(logs.text()).not.toContain('development_link');
+    expect(logs.text()).not.toMatch(/reset-password\/(?!\[REDACTED\])/);
+  });
+
+  it('lets the embedding sites delete conversations and edit profiles across origins (CORS preflight)', async () => {
+    const preflight = await test.app.inject({ method: 'OPTIONS', url: '/api/v1/me/profile', headers: { origin: 'https://course.example.com', 'access-control-request-method': 'PUT' } });
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://course.example.com');
+    expect(String(preflight.headers['access-control-allow-methods'])).toMatch(/PUT.*DELETE|DELETE.*PUT/);
   });
 });
