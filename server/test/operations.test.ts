@@ -33,6 +33,22 @@ describe('GET /health when PostgreSQL is unreachable', () => {
     }
   });
 
+  it('answers readers 503 database_unavailable with the request ID, not a generic failure', async () => {
+    const app = await buildApp(testConfig({ DATABASE_URL: 'postgres://docent:pw@127.0.0.1:1/docent' }));
+    try {
+      for (const request of [
+        { method: 'POST' as const, url: '/api/v1/chat', payload: { message: 'What is a URDF file?' } },
+        { method: 'GET' as const, url: '/api/v1/search?q=urdf' },
+      ]) {
+        const response = await app.inject({ ...request, headers: { 'x-request-id': 'outage-check-1' } });
+        expect(response.statusCode).toBe(503);
+        expect(response.json()).toEqual({ error: { code: 'database_unavailable', message: expect.stringContaining('temporarily unavailable') as string, request_id: 'outage-check-1' } });
+      }
+    } finally {
+      await app.close();
+    }
+  });
+
   it('answers 503 within about a second when the database accepts but never answers', async () => {
     const silentServer: Server = createServer(() => undefined);
     await new Promise<void>((resolve) => silentServer.listen(0, '127.0.0.1', resolve));

@@ -12,7 +12,9 @@ export function isDatabaseUnreachable(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnreachable);
-  return /timeout|Connection terminated/i.test(error.message);
+  if (/timeout|Connection terminated/i.test(error.message)) return true;
+  // drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
+  return error.cause !== undefined && error.cause !== error && isDatabaseUnreachable(error.cause);
 }
 
 export interface DatabasePreparation {

@@ -1,5 +1,6 @@
 import { ERROR_CATALOGUE, type ErrorCode, type ErrorResponse, type FieldError } from '@docent/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnreachable } from '../db/prepare.js';
 import { AppError } from '../errors.js';
 
 /** Fastify's own error codes for malformed requests, mapped to the catalogue. */
@@ -50,6 +51,10 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     request.log.info({ err: error }, 'request rejected');
     return new AppError('validation_failed');
+  }
+  if (isDatabaseUnreachable(error)) {
+    request.log.error({ err: error }, 'the database is unreachable');
+    return new AppError('database_unavailable');
   }
   request.log.error({ err: error }, 'unexpected error while handling the request');
   return new AppError('internal_error');
