@@ -18,7 +18,8 @@ async function health(address: string) {
   return { status: response.status, body: healthResponseSchema.parse(await response.json()) };
 }
 
-describe('the server process', () => {
+// Each test starts one or two real server processes (~10 s each on 2 busy cores).
+describe('the server process', { timeout: 90_000 }, () => {
   it('starts on the embedded database with no other service, then shuts down cleanly on SIGTERM', async () => {
     const server = spawnServer({ DATA_DIR: dataDir() });
     const address = await server.listening;
