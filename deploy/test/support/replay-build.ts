@@ -56,7 +56,8 @@ function resolveIn(workdir: string, path: string): string {
   return posix.isAbsolute(path) ? posix.normalize(path) : posix.join(workdir, path);
 }
 
-async function runShell(argv: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+/** Runs a command (argv form, no shell of its own) and collects its combined output. */
+export async function runShell(argv: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0] as string, argv.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

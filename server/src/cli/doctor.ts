@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from '../config.js';
 import { runDoctor } from '../ops/doctor.js';
+import { printChecks } from './print-checks.js';
 
 async function run(): Promise<number> {
   let config;
@@ -15,11 +16,7 @@ async function run(): Promise<number> {
     return 1;
   }
   process.stdout.write(`Docent doctor (${config.nodeEnv})\n`);
-  const results = await runDoctor(config);
-  for (const result of results) process.stdout.write(`${result.ok ? '✓' : '✗'} ${result.message}\n`);
-  const failed = results.filter((result) => !result.ok).length;
-  process.stdout.write(failed === 0 ? `all ${results.length} checks passed\n` : `${failed} of ${results.length} checks failed\n`);
-  return failed === 0 ? 0 : 1;
+  return printChecks(await runDoctor(config));
 }
 
 try {

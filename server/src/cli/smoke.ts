@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runSmoke } from '../ops/smoke.js';
+import { printChecks } from './print-checks.js';
 
 const USAGE = 'Usage: npm run smoke -- <base-url> [--origin https://course.example.com] [--rate-limit 20 (0 skips)] [--question "What is a URDF file?"]';
 
@@ -26,11 +27,7 @@ async function run(): Promise<number> {
   }
   process.stdout.write(`Docent smoke test: ${baseUrl}\n`);
   const results = await runSmoke({ baseUrl, allowedOrigin: values.origin, rateLimit: limit, question: values.question });
-  for (const result of results) process.stdout.write(`${result.ok ? '✓' : '✗'} ${result.message}\n`);
-  if (!values.origin) process.stdout.write('- allowed-origin preflight not tried: pass --origin <a site in CORS_ORIGINS>\n');
-  const failed = results.filter((result) => !result.ok).length;
-  process.stdout.write(failed === 0 ? `all ${results.length} checks passed\n` : `${failed} of ${results.length} checks failed\n`);
-  return failed === 0 ? 0 : 1;
+  return printChecks(results, values.origin ? [] : ['allowed-origin preflight not tried: pass --origin <a site in CORS_ORIGINS>']);
 }
 
 try {
