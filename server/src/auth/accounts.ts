@@ -20,6 +20,8 @@ export interface AccountSettings {
 
 /** Cookies are `docent.session_token` (`__Secure-docent.session_token` over https in production). */
 export const SESSION_COOKIE_PREFIX = 'docent';
+/** The session cookie's name, with or without the `__Secure-` prefix production adds. */
+export const SESSION_COOKIE_NAME = new RegExp(`^(?:__Secure-)?${SESSION_COOKIE_PREFIX}\\.session_token$`);
 export const AUTH_BASE_PATH = '/api/auth';
 
 /**

@@ -1,6 +1,6 @@
 import { ERROR_CATALOGUE, REQUEST_ID_HEADER, type ErrorCode } from '@docent/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { AUTH_BASE_PATH, type Accounts } from '../auth/accounts.js';
+import { AUTH_BASE_PATH, SESSION_COOKIE_NAME, type Accounts } from '../auth/accounts.js';
 import type { HistoryStore } from '../chat/history-store.js';
 import { errorBody } from './error-handler.js';
 import type { ReaderResolver } from './reader.js';
@@ -114,7 +114,8 @@ function sentence(message: string): string {
 
 /** A session cookie was just set: the visitor behind this browser now has an account. */
 async function adoptVisitorHistory(request: FastifyRequest, reply: FastifyReply, cookies: string[], options: AuthRouteOptions): Promise<void> {
-  const sessionCookie = cookies.map((cookie) => /^((?:__Secure-)?docent\.session_token)=([^;]+)/.exec(cookie)).find((match) => match !== null);
+  // `name=value; attributes…`; an emptied cookie (sign-out) is no session.
+  const sessionCookie = cookies.map((cookie) => /^([^=;]+)=([^;]+)/.exec(cookie)).find((match) => match !== null && SESSION_COOKIE_NAME.test(match[1] ?? ''));
   const rawVisitor = request.cookies[VISITOR_COOKIE];
   if (!sessionCookie || rawVisitor === undefined) return;
   const visitor = request.unsignCookie(rawVisitor);

@@ -1,8 +1,7 @@
 import type { ReaderProfile } from '@docent/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { fromNodeHeaders } from 'better-auth/node';
-import type { Accounts } from '../auth/accounts.js';
-import { SESSION_COOKIE_PREFIX } from '../auth/accounts.js';
+import { SESSION_COOKIE_NAME, type Accounts } from '../auth/accounts.js';
 import type { Owner } from '../chat/history-store.js';
 import { AppError } from '../errors.js';
 import { visitorOf } from './visitor.js';
@@ -14,8 +13,6 @@ export interface SignedInReader {
   emailVerified: boolean;
   profile: ReaderProfile;
 }
-
-const SESSION_COOKIE = new RegExp(`^(?:__Secure-)?${SESSION_COOKIE_PREFIX.replace('.', '\\.')}\\.session_token$`);
 
 /**
  * Who is asking: a signed-in reader (better-auth session cookie) or an anonymous visitor (signed
@@ -76,7 +73,7 @@ export class ReaderResolver {
 
   private async lookUp(request: FastifyRequest): Promise<SignedInReader | 'expired' | undefined> {
     // An emptied cookie (some clients keep `name=` after a sign-out) is no session at all.
-    if (!Object.entries(request.cookies).some(([name, value]) => SESSION_COOKIE.test(name) && value)) return undefined;
+    if (!Object.entries(request.cookies).some(([name, value]) => SESSION_COOKIE_NAME.test(name) && value)) return undefined;
     const { headers, response: found } = await this.accounts.api.getSession({ headers: fromNodeHeaders(request.headers), query: { disableCookieCache: true }, returnHeaders: true });
     this.refreshedCookies.set(request, headers.getSetCookie());
     if (!found) return 'expired';
