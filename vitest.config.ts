@@ -8,6 +8,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    exclude: ['server/test/reliability/**', '**/node_modules/**'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });

@@ -73,8 +73,15 @@ async function openPostgresDatabase(databaseUrl: string, log: Logger): Promise<D
     keepAlive: true,
     application_name: 'docent',
   });
-  // An idle client whose server went away emits here; without a listener the process would crash.
-  pool.on('error', (error) => log.warn({ err: error }, 'idle database connection lost'));
+  // When the server goes away, every connection emits 'error': idle ones through the pool, and
+  // checked-out ones (between a transaction's queries, say) on the client itself. An 'error' with
+  // no listener would crash the process, so each client gets one; the failing query or
+  // transaction still gets its error, and the pool drops the connection. Only the message and code
+  // are logged: the error carries the client, whose connection parameters include the password.
+  const logLostConnection = (error: Error & { code?: string }) =>
+    log.warn({ err: { message: error.message, code: error.code } }, 'database connection lost');
+  pool.on('error', logLostConnection);
+  pool.on('connect', (client) => client.on('error', logLostConnection));
   const location = redactString(databaseUrl);
   return {
     kind: 'postgres',

@@ -4,15 +4,20 @@ import { applyMigrations } from './migrate.js';
 
 const RETRY_INTERVAL_MS = 2_000;
 
-/** Node and PostgreSQL codes that mean "the database is not reachable (yet)", not "it is broken". */
-const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', '57P03', '08001', '08006']);
+/**
+ * Node and PostgreSQL codes that mean "the database is not reachable (yet)", not "it is broken":
+ * connection failures (08xxx), the server shutting down or crashing under a connection (57P01,
+ * 57P02) and starting up again (57P03).
+ */
+const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
 export function isDatabaseUnreachable(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
   if (error instanceof AggregateError) return error.errors.some(isDatabaseUnreachable);
-  if (/timeout|Connection terminated/i.test(error.message)) return true;
+  // node-postgres's own words for a connection that died under a query, or is used after it died.
+  if (/timeout|Connection terminated|not queryable/i.test(error.message)) return true;
   // drizzle wraps the driver's error ("Failed query: …") and keeps it as the cause.
   return error.cause !== undefined && error.cause !== error && isDatabaseUnreachable(error.cause);
 }
