@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chatStreamEventSchemas } from './chat.js';
 
 export const MAX_SEARCH_QUERY_LENGTH = 2_000;
 
@@ -32,6 +33,8 @@ export type SearchResult = z.infer<typeof searchResultSchema>;
 export const searchResponseSchema = z.object({
   query: z.string(),
   results: z.array(searchResultSchema),
+  /** Non-empty when results are degraded, e.g. `lexical_only` while the vector store is unreachable. */
+  notices: z.array(chatStreamEventSchemas.notice),
 });
 export type SearchResponse = z.infer<typeof searchResponseSchema>;
 

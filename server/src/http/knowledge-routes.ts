@@ -1,7 +1,7 @@
 import { errorResponseSchema, searchQuerySchema, searchResponseSchema, storeStatusSchema } from '@docent/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { retrieveRelevantChunks } from '../rag/retrieve.js';
+import { LEXICAL_ONLY_NOTICE, retrieveWithFallback } from '../rag/retrieve.js';
 
 /** Course search for readers and tools, and the vector store's status for operators. */
 export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase }> = async (app, { knowledge }) => {
@@ -10,15 +10,16 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase }
     {
       schema: {
         tags: ['course'],
-        summary: 'Course passages ranked by relevance to a question (hybrid dense + full-text search)',
+        summary: 'Course passages ranked by relevance to a question (hybrid dense + full-text search; full-text alone, with a notice, while the vector store is down)',
         querystring: searchQuerySchema,
         response: { 200: searchResponseSchema, 400: errorResponseSchema },
       },
     },
     async (request) => {
       const { q, k } = request.query;
+      const { chunks, lexicalOnly } = await retrieveWithFallback(knowledge, q, k, {}, request.log);
       // The response schema keeps only the published fields (internal ones like position are dropped).
-      return { query: q, results: await retrieveRelevantChunks(knowledge, q, k) };
+      return { query: q, results: chunks, notices: lexicalOnly ? [LEXICAL_ONLY_NOTICE] : [] };
     },
   );
 

@@ -8,7 +8,7 @@ import { CitationFilter } from './citations.js';
 import { GenerationError, NO_USAGE, type ConversationTurn, type Generator, type GroundingSource } from './generator.js';
 import { courseCovers } from './relevance.js';
 import { contentTerms } from './sentences.js';
-import { retrieveRelevantChunks, type RetrievedChunk } from './retrieve.js';
+import { LEXICAL_ONLY_NOTICE, retrieveWithFallback, type RetrievedChunk } from './retrieve.js';
 import { numberSources } from './sources.js';
 
 /** Course sections an answer draws on (a selection comes on top). */
@@ -84,9 +84,7 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
 
   try {
     const { chunks, lexicalOnly } = await retrieve(deps, exchange);
-    if (lexicalOnly) {
-      yield { event: 'notice', data: { code: 'lexical_only', message: 'Course search is partly unavailable; this answer is based on keyword matches only.' } };
-    }
+    if (lexicalOnly) yield { event: 'notice', data: LEXICAL_ONLY_NOTICE };
     const covered = request.selection !== undefined || courseCovers(chunks, lexicalOnly ? Number.POSITIVE_INFINITY : deps.minDenseScore);
     sources = numberSources(covered ? chunks : chunks.slice(0, 3), request.selection);
     yield { event: 'sources', data: { sources: sources.map(({ text: _text, score: _score, ...source }) => source) } };
@@ -150,14 +148,7 @@ function retrievalQuery(request: ChatRequest, followUp: string | undefined): str
 async function retrieve(deps: AnswerDependencies, exchange: Exchange): Promise<{ chunks: RetrievedChunk[]; lexicalOnly: boolean }> {
   const { request } = exchange;
   const query = retrievalQuery(request, followUpContext(exchange));
-  const options = { preferPage: request.selection?.page_url ?? request.page_url };
-  try {
-    return { chunks: await retrieveRelevantChunks(deps.knowledge, query, SOURCES_PER_ANSWER, options), lexicalOnly: false };
-  } catch (error) {
-    // The vector store (or the embedder) is down: full-text search lives in the database and may still answer.
-    deps.log.warn({ err: error }, 'dense retrieval failed; answering from full-text search only');
-    return { chunks: await retrieveRelevantChunks(deps.knowledge, query, SOURCES_PER_ANSWER, { ...options, mode: 'lexical' }), lexicalOnly: true };
-  }
+  return retrieveWithFallback(deps.knowledge, query, SOURCES_PER_ANSWER, { preferPage: request.selection?.page_url ?? request.page_url }, deps.log);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { CatalogChunk } from '../stores/chunk-catalog.js';
 import type { ScoredId } from '../stores/vector-store.js';
@@ -68,6 +69,35 @@ export async function retrieveRelevantChunks(
     if (results.length === limit) break;
   }
   return results;
+}
+
+/** What readers are told when only keyword search could answer. */
+export const LEXICAL_ONLY_NOTICE = {
+  code: 'lexical_only',
+  message: 'Course search is partly unavailable; this answer is based on keyword matches only.',
+} as const;
+
+/**
+ * Hybrid retrieval that degrades instead of failing: when the vector store (or the embedder) is
+ * down, full-text search — which lives in the database — answers alone, and `lexicalOnly` says
+ * so. When the database itself is what failed, full-text search fails too and its error is passed
+ * on (the dense error alone cannot tell: an unreachable Qdrant and an unreachable database both
+ * look like ECONNREFUSED).
+ */
+export async function retrieveWithFallback(
+  knowledge: KnowledgeBase,
+  question: string,
+  limit: number,
+  options: Omit<RetrievalOptions, 'mode'>,
+  log: Pick<FastifyBaseLogger, 'warn'>,
+): Promise<{ chunks: RetrievedChunk[]; lexicalOnly: boolean }> {
+  try {
+    return { chunks: await retrieveRelevantChunks(knowledge, question, limit, options), lexicalOnly: false };
+  } catch (denseError) {
+    const chunks = await retrieveRelevantChunks(knowledge, question, limit, { ...options, mode: 'lexical' });
+    log.warn({ err: denseError, store: knowledge.store.name }, 'dense retrieval failed; answering from full-text search only');
+    return { chunks, lexicalOnly: true };
+  }
 }
 
 /** `https://site/docs/ros2/urdf/#x` and `/docs/ros2/urdf#x` are the same section of the same page. */

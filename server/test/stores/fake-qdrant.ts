@@ -30,6 +30,8 @@ export interface FakeQdrant {
   collections: Map<string, Collection>;
   aliases: Map<string, string>;
   close(): Promise<void>;
+  /** Listens again on the same port after `close()`, with the same collections (an outage that ends). */
+  reopen(): Promise<void>;
 }
 
 type Reply = { status: number; body: unknown };
@@ -177,8 +179,9 @@ export async function startFakeQdrant(apiKey = 'test-qdrant-key'): Promise<FakeQ
   await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
   const address = server.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
+  const port = address.port;
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${port}`,
     apiKey,
     violations,
     collections,
@@ -188,6 +191,7 @@ export async function startFakeQdrant(apiKey = 'test-qdrant-key'): Promise<FakeQ
         server.close(() => resolveClose());
         server.closeAllConnections(); // the client keeps connections alive; do not wait for them
       }),
+    reopen: () => new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen)),
   };
 }
 
