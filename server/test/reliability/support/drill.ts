@@ -89,13 +89,18 @@ export interface ChatOutcome {
 }
 
 /** Asks one question over SSE and records what came back; never throws. */
-export async function ask(url: string, body: Record<string, unknown>, cookie?: string): Promise<ChatOutcome & { cookie: string | undefined }> {
+export async function ask(
+  url: string,
+  body: Record<string, unknown>,
+  cookie?: string,
+  headers: Record<string, string> = {},
+): Promise<ChatOutcome & { cookie: string | undefined }> {
   const startedAt = performance.now();
   const outcome = { status: 0, requestId: null, events: [], error: undefined, threadId: undefined, done: undefined, startedAt, endedAt: startedAt, cookie };
   try {
     const response = await fetch(`${url}/api/v1/chat`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...(cookie ? { cookie } : {}) },
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers, ...(cookie ? { cookie } : {}) },
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(20_000),
     });
