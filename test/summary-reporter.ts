@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
 
@@ -10,6 +10,9 @@ export const VITEST_SUMMARY_FILE = 'node_modules/.cache/docent/vitest-summary.js
  * Vitest's own summary is not in a form CI recognises.
  */
 export default class SummaryReporter implements Reporter {
+  /** `accumulate`: a second vitest run in the same `npm test` (the reliability suite) adds to the first's counts. */
+  constructor(private readonly options: { accumulate?: boolean } = {}) {}
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>): void {
     const counts = { passed: 0, failed: 0, skipped: 0 };
     const skipped: string[] = [];
@@ -30,6 +33,12 @@ export default class SummaryReporter implements Reporter {
     // Skips are said out loud (e.g. the live Qdrant suite without QDRANT_URL), never silent.
     for (const name of skipped) process.stdout.write(`skipped: ${name}\n`);
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+    if (this.options.accumulate && existsSync(VITEST_SUMMARY_FILE)) {
+      const earlier = JSON.parse(readFileSync(VITEST_SUMMARY_FILE, 'utf8')) as typeof counts;
+      counts.passed += earlier.passed;
+      counts.failed += earlier.failed;
+      counts.skipped += earlier.skipped;
+    }
     mkdirSync(dirname(VITEST_SUMMARY_FILE), { recursive: true });
     writeFileSync(VITEST_SUMMARY_FILE, JSON.stringify(counts));
   }

@@ -40,8 +40,12 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
       lastWarning = Date.now();
       app.log.warn({ err: error }, 'rate-limit store (Redis) unreachable: requests are not limited until it is back');
     });
+    let connected = false;
     redis.on('ready', () => {
-      if (failing) app.log.info('rate-limit store (Redis) reachable again: limits apply');
+      // Until the first connection, limit checks fail open too; operators see when limiting starts.
+      if (!connected) app.log.info('rate-limit store (Redis) connected: limits are shared across instances');
+      else if (failing) app.log.info('rate-limit store (Redis) reachable again: limits apply');
+      connected = true;
       failing = false;
     });
     app.addHook('onClose', async () => {

@@ -22,6 +22,8 @@ describe('Redis outage drill', { timeout: 120_000 }, () => {
     const env = { REDIS_URL: redis.url, RATE_LIMIT_CHAT_PER_MINUTE: String(LIMIT), DATA_DIR: dataDir.path };
     await ingestDrillCourse(env);
     docent = await startDocent(env);
+    // Until the first connection the limiter fails open as in an outage; the drill starts after it.
+    await docent.process.waitForOutput(/rate-limit store \(Redis\) connected/);
   }, 120_000);
 
   afterAll(async () => {
