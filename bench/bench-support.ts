@@ -30,7 +30,7 @@ export function percentile(values: readonly number[], fraction: number, decimals
  * the load generator, and waits for the `LISTENING <port>` line it prints on stderr. Its stdout
  * (the app's logs) goes to /dev/null.
  */
-export async function startTargetProcess(script: string, args: readonly string[]): Promise<{ port: number; stop(): void }> {
+export async function startTargetProcess(script: string, args: readonly string[]): Promise<{ port: number; pid: number; stop(): void }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url)), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
@@ -39,5 +39,5 @@ export async function startTargetProcess(script: string, args: readonly string[]
     });
     child.on('exit', (code) => reject(new Error(`${script} ${args.join(' ')} exited early with code ${code}`)));
   });
-  return { port, stop: () => child.kill('SIGTERM') };
+  return { port, pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') };
 }

@@ -1,0 +1,86 @@
+/**
+ * Turns the benches' result files (bench/results/*.json) into one table: each figure beside its
+ * reference measured in the same run (bare Fastify, raw pgvector SQL, Lit alone) or its budget.
+ * Only the fields read here are validated, so a bench can record more than the table shows.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const latency = z.object({ p50: z.number(), p95: z.number() });
+const httpSchema = z.object({
+  bare_fastify: z.object({ requests_per_second: z.number(), latency_p99_ms: z.number() }),
+  docent_health: z.object({ requests_per_second: z.number(), latency_p99_ms: z.number() }),
+  ratio_docent_to_bare: z.number(),
+});
+const corpusSchema = z.object({ scale: z.number(), chunks: z.number(), search_with_embedding_ms: latency, search_without_embedding_ms_p50: z.number(), raw_pgvector_sql_ms: latency, store_dense_search_ms: latency });
+const retrievalSchema = z.object({
+  results: z.record(z.string(), z.object({ ingest: z.object({ chunks: z.number(), seconds: z.number(), chunks_per_second: z.number() }), corpus: z.array(corpusSchema) })),
+});
+const chatSchema = z.object({
+  results: z.record(z.string(), z.array(z.object({ concurrency: z.number(), failed: z.number(), first_delta_ms: latency, chats_per_second: z.number() }))),
+});
+const widgetSchema = z.object({ docent_js_gzip_bytes: z.number(), budget_gzip_bytes: z.number(), reference_lit_only_gzip_bytes: z.number() });
+const memorySchema = z.object({
+  rss_mib: z.object({
+    after_ingesting_bundled_course: z.number(),
+    idle_after_restart: z.number(),
+    under_chat_load_p50: z.number(),
+    under_chat_load_max: z.number(),
+    reference_bare_fastify_idle: z.number(),
+  }),
+  chat_load: z.object({ chats_per_second: z.number(), failed: z.number() }),
+});
+const qualitySchema = z.object({ results: z.object({ hybrid: z.object({ all: z.object({ recall_at_1: z.number(), recall_at_5: z.number(), mrr: z.number() }) }) }) });
+
+export interface SummaryRow {
+  area: string;
+  figure: string;
+  value: string;
+  reference: string;
+}
+
+const ms = (value: number) => `${value} ms`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+export function summarize(resultFile: (name: string) => string): SummaryRow[] {
+  const read = <T>(name: string, schema: z.ZodType<T>): T => schema.parse(JSON.parse(readFileSync(resultFile(name), 'utf8')));
+  const rows: SummaryRow[] = [];
+  const add = (area: string, figure: string, value: string, reference = '') => rows.push({ area, figure, value, reference });
+
+  const widget = read('widget', widgetSchema);
+  add('widget', 'docent.js gzip', kb(widget.docent_js_gzip_bytes), `budget ${kb(widget.budget_gzip_bytes)}; Lit alone ${kb(widget.reference_lit_only_gzip_bytes)}`);
+
+  const http = read('http', httpSchema);
+  add('http', 'GET /health req/s (50 connections)', String(http.docent_health.requests_per_second), `bare Fastify ${http.bare_fastify.requests_per_second} (${Math.round(http.ratio_docent_to_bare * 100)}%; goal ≥ 30%)`);
+  add('http', 'GET /health p99', ms(http.docent_health.latency_p99_ms), `bare Fastify ${ms(http.bare_fastify.latency_p99_ms)}`);
+
+  const chat = read('chat', chatSchema);
+  for (const [backend, levels] of Object.entries(chat.results)) {
+    for (const level of levels) {
+      const failed = level.failed > 0 ? `, ${level.failed} failed` : '';
+      add('chat', `${backend}, ${level.concurrency} at once: first answer text p50 / p95`, `${ms(level.first_delta_ms.p50)} / ${ms(level.first_delta_ms.p95)}`, level.concurrency === 1 ? 'goal ≤ 50 ms p50' : '');
+      add('chat', `${backend}, ${level.concurrency} at once: chats/s`, `${level.chats_per_second}${failed}`);
+    }
+  }
+
+  const retrieval = read('retrieval', retrievalSchema);
+  for (const [store, measured] of Object.entries(retrieval.results)) {
+    add('ingest', `${store}: bundled course (${measured.ingest.chunks} chunks), embedding included`, `${measured.ingest.seconds} s`, `${measured.ingest.chunks_per_second} chunks/s`);
+    for (const corpus of measured.corpus) {
+      const size = `${corpus.chunks} chunks (${corpus.scale}×)`;
+      add('retrieval', `${store}, ${size}: hybrid search p50 (with query embedding)`, ms(corpus.search_with_embedding_ms.p50), `p95 ${ms(corpus.search_with_embedding_ms.p95)}`);
+      add('retrieval', `${store}, ${size}: dense search through the store p50`, ms(corpus.store_dense_search_ms.p50), `raw pgvector SQL ${ms(corpus.raw_pgvector_sql_ms.p50)}`);
+    }
+  }
+
+  const memory = read('memory', memorySchema);
+  const reference = `bare Fastify idle ${memory.rss_mib.reference_bare_fastify_idle} MiB`;
+  add('memory', 'RSS after ingesting the bundled course', `${memory.rss_mib.after_ingesting_bundled_course} MiB`, reference);
+  add('memory', 'RSS idle (after a restart)', `${memory.rss_mib.idle_after_restart} MiB`, reference);
+  add('memory', 'RSS under chat load p50 / max', `${memory.rss_mib.under_chat_load_p50} / ${memory.rss_mib.under_chat_load_max} MiB`, `${memory.chat_load.chats_per_second} chats/s, ${memory.chat_load.failed} failed`);
+
+  const quality = read('retrieval-quality', qualitySchema);
+  const hybrid = quality.results.hybrid.all;
+  add('quality', 'hybrid retrieval recall@1 / recall@5 / MRR (eval set)', `${hybrid.recall_at_1} / ${hybrid.recall_at_5} / ${hybrid.mrr}`);
+  return rows;
+}
