@@ -8,8 +8,6 @@ import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import { buildApp } from '../server/src/app.js';
-import { loadConfig } from '../server/src/config.js';
 
 const mode = process.argv[2];
 const logLevel = process.argv[3] === 'warn' ? 'warn' : 'info';
@@ -21,6 +19,9 @@ async function start(): Promise<{ port: number; close(): Promise<void> }> {
     await app.listen({ port: 0, host: '127.0.0.1' });
     return { port: (app.server.address() as { port: number }).port, close: () => app.close() };
   }
+  // Imported only here, so the bare target's process (also the memory bench's reference) holds Fastify alone.
+  const { buildApp } = await import('../server/src/app.js');
+  const { loadConfig } = await import('../server/src/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'docent-bench-'));
   const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'b'.repeat(64), CORS_ORIGINS: 'https://bench.example.com', PUBLIC_URL: 'https://bench.example.com', REQUIRE_EMAIL_VERIFICATION: 'false', LOG_LEVEL: logLevel });
   // Logs go to stdout exactly as in production; the benchmark points stdout at /dev/null.

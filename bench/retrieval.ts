@@ -81,8 +81,13 @@ async function measureSearch(target: Target, queryVectors: Float32Array[]) {
     // The full path, with the query embedding computed (the query cache is bypassed on purpose).
     searchMs.push(await time(() => retrieveRelevantChunks({ ...target.knowledge, queryEmbedder: target.knowledge.embedder }, question, 5)));
     const literal = `[${Array.from(queryVectors[index] ?? []).join(',')}]`;
-    rawMs.push(await time(() => queryRows(target.database.db, sql`select chunk_id from ${sql.raw(table)} order by embedding <=> ${literal}::vector limit 20`)));
-    storeDenseMs.push(await time(() => target.knowledge.store.search(queryVectors[index] ?? new Float32Array(), 20)));
+    // The store's own statement, sent straight to the driver: what remains is the store's overhead.
+    const raw = () => queryRows(target.database.db, sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score from ${sql.raw(table)} order by embedding <=> ${literal}::vector limit ${20}`);
+    const store = () => target.knowledge.store.search(queryVectors[index] ?? new Float32Array(), 20);
+    // Each timed twice, interleaved, keeping the faster: neither gets a warmer cache by going second.
+    const [rawFirst, storeFirst, rawSecond, storeSecond] = [await time(raw), await time(store), await time(raw), await time(store)];
+    rawMs.push(Math.min(rawFirst, rawSecond));
+    storeDenseMs.push(Math.min(storeFirst, storeSecond));
   }
   const embedP50 = percentile(embedMs, 0.5);
   const searchP50 = percentile(searchMs, 0.5);
