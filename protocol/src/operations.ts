@@ -26,6 +26,17 @@ export const metricsResponseSchema = z.object({
   error_rate: z.number().min(0).max(1),
   /** Over the most recent requests (a bounded window), in milliseconds. */
   response_time_ms: responseTimeSchema,
+  /**
+   * Answers since start, by how they ended. A streamed answer that fails after its first byte is
+   * still an HTTP 200, so it shows here (`failed`), not in error_count. `keyword_only`: answered
+   * from full-text search alone because the vector store was unreachable.
+   */
+  answers: z.object({
+    complete: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    interrupted: z.number().int().nonnegative(),
+    keyword_only: z.number().int().nonnegative(),
+  }),
   uptime_seconds: z.number().int().nonnegative(),
 });
 export type MetricsResponse = z.infer<typeof metricsResponseSchema>;

@@ -129,7 +129,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   app.addHook('onClose', async () => ingest.settled());
   await app.register(adminRoutes, { tokens: new ApiTokenStore(database.db), ingest, db: database.db });
   await app.register(chatRoutes, {
-    answering: { knowledge, history, generator: createGenerator(config), minDenseScore: config.chat.minDenseScore ?? defaultMinDenseScore(knowledge.embedder.id) },
+    answering: {
+      knowledge,
+      history,
+      generator: createGenerator(config),
+      minDenseScore: config.chat.minDenseScore ?? defaultMinDenseScore(knowledge.embedder.id),
+      recordOutcome: (outcome, keywordOnly) => metrics.observeAnswer(outcome, keywordOnly),
+    },
     history,
     heartbeatMs: config.chat.heartbeatMs,
     readers,

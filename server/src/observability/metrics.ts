@@ -1,8 +1,11 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { MetricsResponse } from '@docent/protocol';
 
 /** Percentiles are computed over the most recent requests, so memory stays bounded. */
 const RESPONSE_TIME_WINDOW = 10_000;
+
+/** How an answer ended: stored whole, failed after it started, or abandoned by the reader. */
+export type AnswerOutcome = 'complete' | 'failed' | 'interrupted';
 
 export interface RequestObservation {
   method: string;
@@ -26,6 +29,8 @@ export class RequestMetrics {
   private readonly recentDurations = new Float64Array(RESPONSE_TIME_WINDOW);
   private recentCount = 0;
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
+  private readonly answerCounts = { complete: 0, failed: 0, interrupted: 0, keyword_only: 0 };
+  private readonly answersTotal: Counter<'outcome' | 'retrieval'>;
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'docent_' });
@@ -36,6 +41,18 @@ export class RequestMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
     });
+    this.answersTotal = new Counter({
+      name: 'docent_answers_total',
+      help: 'Answers by how they ended (complete, failed, interrupted) and retrieval (hybrid, or keyword_only while the vector store is down)',
+      labelNames: ['outcome', 'retrieval'],
+      registers: [this.registry],
+    });
+  }
+
+  observeAnswer(outcome: AnswerOutcome, keywordOnly: boolean): void {
+    this.answerCounts[outcome] += 1;
+    if (keywordOnly) this.answerCounts.keyword_only += 1;
+    this.answersTotal.inc({ outcome, retrieval: keywordOnly ? 'keyword_only' : 'hybrid' });
   }
 
   observe({ method, route, statusCode, durationMs }: RequestObservation): void {
@@ -65,6 +82,7 @@ export class RequestMetrics {
         p95: round(percentile(durations, 0.95), 3),
         p99: round(percentile(durations, 0.99), 3),
       },
+      answers: { ...this.answerCounts },
       uptime_seconds: this.uptimeSeconds(),
     };
   }

@@ -4,6 +4,7 @@ import type { HistoryStore, Owner } from '../chat/history-store.js';
 import { isDatabaseUnreachable } from '../db/prepare.js';
 import { AppError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { AnswerOutcome } from '../observability/metrics.js';
 import { CitationFilter } from './citations.js';
 import { GenerationError, NO_USAGE, type ConversationTurn, type Generator, type GroundingSource } from './generator.js';
 import { courseCovers } from './relevance.js';
@@ -26,6 +27,8 @@ export interface AnswerDependencies {
   generator: Generator;
   minDenseScore: number;
   log: FastifyBaseLogger;
+  /** Told how each answer ended (for /metrics), once it is stored or its storing failed. */
+  recordOutcome?: (outcome: AnswerOutcome, keywordOnly: boolean) => void;
 }
 
 /** A question accepted and stored: the thread and answer ids exist, the answer is yet to come. */
@@ -72,8 +75,11 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
   let usage: Usage = NO_USAGE;
   const citations = { cited: new Set<number>() };
   let generatorName = deps.generator.name;
-  const finish = (status: 'complete' | 'interrupted' | 'failed') =>
-    deps.history.finishAnswer(exchange.answerId, {
+  let keywordOnly = false;
+  const finish = async (status: AnswerOutcome) => {
+    // A complete answer counts once it is stored; if storing fails it becomes, and counts as, a failure.
+    if (status !== 'complete') deps.recordOutcome?.(status, keywordOnly);
+    await deps.history.finishAnswer(exchange.answerId, {
       content,
       status,
       sources: sources.map(({ text: _text, ...source }) => ({ ...source, score: source.score ?? null })),
@@ -81,9 +87,12 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
       usage,
       generator: generatorName,
     });
+    if (status === 'complete') deps.recordOutcome?.(status, keywordOnly);
+  };
 
   try {
     const { chunks, lexicalOnly } = await retrieve(deps, exchange);
+    keywordOnly = lexicalOnly;
     if (lexicalOnly) yield { event: 'notice', data: LEXICAL_ONLY_NOTICE };
     const covered = request.selection !== undefined || courseCovers(chunks, lexicalOnly ? Number.POSITIVE_INFINITY : deps.minDenseScore);
     sources = numberSources(covered ? chunks : chunks.slice(0, 3), request.selection);

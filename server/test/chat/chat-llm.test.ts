@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { metricsResponseSchema } from '@docent/protocol';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { messages } from '../../src/db/schema.js';
 import { answerText, eventOf, postChat, readEvents, startChatServer, type ChatServer } from '../helpers/chat.js';
@@ -82,10 +83,15 @@ describe('chat answered by an OpenAI-compatible model', () => {
     expect(await storedAnswer(eventOf(events, 'thread')?.data.message_id)).toMatchObject({ status: 'failed', content: '' });
   });
 
-  it('keeps what was streamed when the model breaks off midway, and says so', async () => {
+  it('keeps what was streamed when the model breaks off midway, says so, and counts it as a failed answer in /metrics', async () => {
+    const answersBefore = metricsResponseSchema.parse(await (await fetch(`${server.url}/metrics`)).json()).answers;
     fake.respondWith({ kind: 'break-after', chunks: ['Joints connect ', 'links [1] and '] });
     const { response } = await postChat(server.url, QUESTION);
     const { events } = await readEvents(response);
+    // The stream was a 200: without the answer counters an operator would not see this failure.
+    expect(response.status).toBe(200);
+    const answersAfter = metricsResponseSchema.parse(await (await fetch(`${server.url}/metrics`)).json()).answers;
+    expect(answersAfter).toEqual({ ...answersBefore, failed: answersBefore.failed + 1 });
     expect(events.at(-1)).toEqual({ event: 'error', data: expect.objectContaining({ code: 'answer_failed' }) });
     expect(answerText(events)).toBe('Joints connect links [1] and ');
     expect(await storedAnswer(eventOf(events, 'thread')?.data.message_id)).toMatchObject({ status: 'failed', content: 'Joints connect links [1] and ' });

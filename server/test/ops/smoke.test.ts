@@ -49,7 +49,7 @@ describe('npm run smoke', () => {
 
   it('flags metrics that contain something secret-looking', async () => {
     const leaky = createServer((request, response) => {
-      const body = request.url === '/health' ? { status: 'ok', database: 'connected', uptime_seconds: 5 } : { total_requests: 1, error_count: 0, client_error_count: 0, error_rate: 0, response_time_ms: { avg: 1, p50: 1, p95: 1, p99: 1 }, uptime_seconds: 5, database: 'postgres://docent:hunter2@db.internal:5432/docent' };
+      const body = request.url === '/health' ? { status: 'ok', database: 'connected', uptime_seconds: 5 } : { total_requests: 1, error_count: 0, client_error_count: 0, error_rate: 0, response_time_ms: { avg: 1, p50: 1, p95: 1, p99: 1 }, answers: { complete: 0, failed: 0, interrupted: 0, keyword_only: 0 }, uptime_seconds: 5, database: 'postgres://docent:hunter2@db.internal:5432/docent' };
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     });
     await new Promise<void>((resolve) => leaky.listen(0, '127.0.0.1', resolve));

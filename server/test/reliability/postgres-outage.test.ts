@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CATALOGUE } from '@docent/protocol';
+import { ERROR_CATALOGUE, metricsResponseSchema } from '@docent/protocol';
 import { temporaryDirectory } from '../helpers/app.js';
 import { ask, ingestDrillCourse, pollHealth, QUESTIONS, runLoad, startDocent, type ChatOutcome, type DocentProcess } from './support/drill.js';
 import { reportFigure } from './support/report.js';
@@ -103,6 +103,13 @@ describe('PostgreSQL outage drill', { timeout: 120_000 }, () => {
     const lost = acknowledged.filter((answer) => storedById.get(answer.messageId)?.content !== answer.answer || storedById.get(answer.messageId)?.status !== 'complete');
     expect(lost).toEqual([]);
 
+    // Operators see the answers that failed after their stream started (HTTP 200, so not in
+    // error_count) in /metrics; questions refused before any answer began are 503s in error_count.
+    const metrics = metricsResponseSchema.parse(await (await fetch(`${docent.url}/metrics`)).json());
+    expect(metrics.answers.failed).toBe(failed.filter((outcome) => outcome.status === 200).length);
+    expect(metrics.answers.complete).toBe(acknowledged.length);
+    expect(metrics.error_count).toBeGreaterThanOrEqual(failed.filter((outcome) => outcome.status === 503).length);
+
     // The same process served throughout: it never exited and its uptime spans the drill.
     expect(docent.process.child.exitCode).toBeNull();
     const uptime = ((await (await fetch(`${docent.url}/health`)).json()) as { uptime_seconds: number }).uptime_seconds;
@@ -115,6 +122,7 @@ describe('PostgreSQL outage drill', { timeout: 120_000 }, () => {
       outage_detected_ms: Math.round(detectionMs),
       recovered_ms_after_database_return: Math.round(recoveryMs),
       acknowledged_answers_lost: lost.length,
+      failed_mid_answer_counted_in_metrics: metrics.answers.failed,
     });
   });
 });

@@ -6,7 +6,7 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { searchResponseSchema, storeStatusSchema } from '@docent/protocol';
+import { metricsResponseSchema, searchResponseSchema, storeStatusSchema } from '@docent/protocol';
 import { temporaryDirectory } from '../helpers/app.js';
 import { startFakeQdrant, type FakeQdrant } from '../stores/fake-qdrant.js';
 import { ask, ingestDrillCourse, QUESTIONS, startDocent, type ChatOutcome, type DocentProcess } from './support/drill.js';
@@ -80,6 +80,10 @@ describe('vector store outage drill', { timeout: 120_000 }, () => {
     expect(after.search.notices).toEqual([]);
     expect(qdrant.violations).toEqual([]);
     expect(docent.logLines().some((line) => line.msg === 'dense retrieval failed; answering from full-text search only')).toBe(true);
+
+    const metrics = metricsResponseSchema.parse(await (await fetch(`${docent.url}/metrics`)).json());
+    expect(metrics.answers.keyword_only).toBe(during.outcomes.filter(lexicalOnly).length + after.outcomes.filter(lexicalOnly).length);
+    expect(metrics.answers.failed).toBe(0);
 
     const degradedLatencies = during.outcomes.map((outcome) => outcome.endedAt - outcome.startedAt).sort((a, b) => a - b);
     reportFigure('vector_store_outage', {
