@@ -9,6 +9,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import type { Logger } from 'pino';
 import pg from 'pg';
 import { redactString } from '../observability/redact.js';
+import { withTimeout } from '../with-timeout.js';
 import { acquireDataDirLock } from './pglite-lock.js';
 import { schema } from './schema.js';
 
@@ -48,7 +49,7 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
       kind: 'pglite',
       db: drizzlePglite(client, { schema }),
       location: directory,
-      ping: async (timeoutMs) => void (await withTimeout(client.query('select 1'), timeoutMs)),
+      ping: async (timeoutMs) => void (await withTimeout(client.query('select 1'), timeoutMs, `database did not answer within ${timeoutMs} ms`)),
       async close() {
         try {
           await client.close();
@@ -89,7 +90,7 @@ async function openPostgresDatabase(databaseUrl: string, log: Logger): Promise<D
     // what PgBouncer's transaction pooling needs (`pgbouncer=true` only documents the intent).
     db: drizzleNodePostgres(pool, { schema }),
     location: transactionPooler ? `${location} (via transaction pooler)` : location,
-    ping: async (timeoutMs) => void (await withTimeout(pool.query('select 1'), timeoutMs)),
+    ping: async (timeoutMs) => void (await withTimeout(pool.query('select 1'), timeoutMs, `database did not answer within ${timeoutMs} ms`)),
     close: () => pool.end(),
   };
 }
@@ -107,18 +108,6 @@ function parsePostgresUrl(databaseUrl: string): { connectionString: string; tran
     url.searchParams.set('sslmode', 'verify-full');
   }
   return { connectionString: url.toString(), transactionPooler };
-}
-
-async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`database did not answer within ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([work, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import { QdrantClient } from '@qdrant/js-client-rest';
 import type { DocentDb } from '../db/database.js';
+import { withTimeout } from '../with-timeout.js';
 import { claimCollectionForEmbedder, forgetCollection, recordedEmbedder } from './embedder-registry.js';
 import { EmbedderMismatchError, type EmbedderIdentity, type ScoredId, type VectorPoint, type VectorStore, type VectorStoreStatus } from './vector-store.js';
 
@@ -13,8 +14,14 @@ export interface QdrantStoreOptions {
   /** What readers search: an alias to the current physical collection (or, for collections made
    * before aliases were used, a collection of that name). */
   collection: string;
+  /** For every call (bulk upserts included). */
   timeoutMs?: number;
+  /** For a reader's search: past it, answers fall back to keyword search rather than keep the reader waiting. */
+  searchTimeoutMs?: number;
 }
+
+/** A hung Qdrant (accepting connections, answering nothing) costs a reader at most this much. */
+const DEFAULT_SEARCH_TIMEOUT_MS = 3_000;
 
 /**
  * Qdrant over its REST API (official client, Query API). Readers always search the alias
@@ -30,6 +37,7 @@ export class QdrantStore implements VectorStore {
   /** Where writes go: the alias normally, the new physical collection during a rebuild. */
   private writeTarget: string;
   private rebuilding = false;
+  private readonly searchTimeoutMs: number;
 
   constructor(
     private readonly db: DocentDb,
@@ -37,6 +45,7 @@ export class QdrantStore implements VectorStore {
   ) {
     this.collection = options.collection;
     this.writeTarget = options.collection;
+    this.searchTimeoutMs = options.searchTimeoutMs ?? DEFAULT_SEARCH_TIMEOUT_MS;
     this.client = new QdrantClient({ url: options.url, apiKey: options.apiKey, timeout: options.timeoutMs ?? 10_000, checkCompatibility: false });
   }
 
@@ -78,7 +87,11 @@ export class QdrantStore implements VectorStore {
   }
 
   async search(vector: Float32Array, limit: number): Promise<ScoredId[]> {
-    const response = await whenCollectionExists(this.client.query(this.collection, { query: Array.from(vector), limit, with_payload: false }));
+    const response = await withTimeout(
+      whenCollectionExists(this.client.query(this.collection, { query: Array.from(vector), limit, with_payload: false })),
+      this.searchTimeoutMs,
+      `Qdrant did not answer a search within ${this.searchTimeoutMs} ms`,
+    );
     return response?.points.map((point) => ({ id: String(point.id), score: point.score })) ?? [];
   }
 

@@ -96,4 +96,23 @@ describe('vector store outage drill', { timeout: 120_000 }, () => {
       hybrid_again_ms_after_return: Math.round((firstHybrid?.endedAt ?? 0) - returnedAt),
     });
   });
+
+  it('does not keep readers waiting on a store that accepts connections but never answers', async () => {
+    qdrant.stall(true);
+    const hung = [await ask(docent.url, { message: QUESTIONS[0] ?? '' }), await ask(docent.url, { message: QUESTIONS[1] ?? '' })];
+    qdrant.stall(false);
+    const recovered = await ask(docent.url, { message: QUESTIONS[2] ?? '' });
+
+    const waits = hung.map((outcome) => outcome.endedAt - outcome.startedAt);
+    for (const outcome of hung) {
+      expect(outcome.done).toBeDefined();
+      expect(lexicalOnly(outcome)).toBe(true);
+    }
+    // The search deadline is 3 s: past it the answer comes from keyword search, not after the
+    // Qdrant client's 10 s timeout.
+    expect(Math.max(...waits)).toBeLessThan(4_500);
+    expect(recovered.done).toBeDefined();
+    expect(lexicalOnly(recovered)).toBe(false);
+    reportFigure('vector_store_hung', { answers_while_hung: hung.length, slowest_answer_ms: Math.round(Math.max(...waits)), hybrid_after_it_answers_again: !lexicalOnly(recovered) });
+  });
 });

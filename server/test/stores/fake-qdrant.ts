@@ -32,6 +32,8 @@ export interface FakeQdrant {
   close(): Promise<void>;
   /** Listens again on the same port after `close()`, with the same collections (an outage that ends). */
   reopen(): Promise<void>;
+  /** While on, requests are accepted and never answered (a hung server); turning it off answers them 503. */
+  stall(on: boolean): void;
 }
 
 type Reply = { status: number; body: unknown };
@@ -146,7 +148,9 @@ export async function startFakeQdrant(apiKey = 'test-qdrant-key'): Promise<FakeQ
   });
   await api.init();
 
+  let stalled: ServerResponse[] | undefined;
   const server: Server = createServer((request, response) => {
+    if (stalled) return void stalled.push(response);
     let raw = '';
     request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
     request.on('end', () => {
@@ -192,6 +196,11 @@ export async function startFakeQdrant(apiKey = 'test-qdrant-key'): Promise<FakeQ
         server.closeAllConnections(); // the client keeps connections alive; do not wait for them
       }),
     reopen: () => new Promise<void>((resolveListen) => server.listen(port, '127.0.0.1', resolveListen)),
+    stall: (on) => {
+      const waiting = stalled ?? [];
+      stalled = on ? waiting : undefined;
+      if (!on) for (const response of waiting) send(response, { status: 503, body: { status: { error: 'stalled' }, time: 0 } });
+    },
   };
 }
 
