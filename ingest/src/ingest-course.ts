@@ -32,6 +32,7 @@ export interface VectorStorePort {
   delete(ids: readonly string[]): Promise<void>;
   finishBulkLoad(): Promise<void>;
   reset(): Promise<void>;
+  count(): Promise<number>;
 }
 
 export interface EmbedderPort {
@@ -91,7 +92,11 @@ export async function ingestCourse(
   if (!options.dryRun) await ports.store.prepare({ id: ports.embedder.id, dimensions: ports.embedder.dimensions });
 
   const known = await ports.catalog.hashes();
-  const existing = options.reset ? new Map<string, { docPath: string; contentHash: string }>() : known;
+  // The catalog says what is ingested, but the vectors live elsewhere: a new or restored Qdrant
+  // cluster, or a renamed collection, is empty while the catalog is full. Then nothing is
+  // "unchanged": every chunk is embedded again, or dense search would stay empty for good.
+  const vectorsMissing = !options.reset && known.size > 0 && (await ports.store.count().catch(() => known.size)) === 0;
+  const existing = options.reset || vectorsMissing ? new Map<string, { docPath: string; contentHash: string }>() : known;
   // On a reset even a failed file's old chunks go: the rebuilt vectors no longer hold them.
   const failedDocs = new Set(options.reset ? [] : failed.map((failure) => failure.file));
   const toEmbed: IdentifiedChunk[] = [];

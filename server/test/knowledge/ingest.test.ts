@@ -81,6 +81,15 @@ describe('ingesting a docs folder', () => {
     expect(await ingest()).toMatchObject({ added: 0, updated: 0, removed: 0, unchanged: 4 });
   });
 
+  it('embeds everything again when the vector store is empty but the catalog is not (a new or restored vector store)', async () => {
+    await knowledge.store.reset();
+    expect(await knowledge.store.count()).toBe(0);
+    expect(await ingest()).toMatchObject({ added: 4, updated: 0, removed: 0, unchanged: 0 });
+    expect(await knowledge.store.count()).toBe(4);
+    const [best] = await retrieveRelevantChunks(knowledge, 'which joint slides along an axis?', 3, 'dense');
+    expect(best?.url).toBe('/docs/ros2/urdf#describing-joints');
+  });
+
   it('re-embeds changed sections, adds new ones and removes deleted pages', async () => {
     write('ros2/urdf.md', JOINTS.replace('A prismatic joint slides.', 'A prismatic joint slides along its axis.') + '\n## Inertia\n\nInertia tensors must be physically plausible.\n');
     rmSync(join(docs.path, 'control/balance.md'));
