@@ -41,3 +41,21 @@ export async function startTargetProcess(script: string, args: readonly string[]
   });
   return { port, pid: child.pid ?? 0, stop: () => child.kill('SIGTERM') };
 }
+
+/** One chat over SSE: milliseconds to the first delta and to the end of the stream. */
+export async function chatOnce(url: string, message: string): Promise<{ firstDeltaMs: number; totalMs: number; ok: boolean }> {
+  const started = performance.now();
+  const response = await fetch(`${url}/api/v1/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ message }),
+  });
+  let firstDeltaMs = Number.NaN;
+  let text = '';
+  const decoder = new TextDecoder();
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    text += decoder.decode(chunk, { stream: true });
+    if (Number.isNaN(firstDeltaMs) && text.includes('event: delta')) firstDeltaMs = performance.now() - started;
+  }
+  return { firstDeltaMs, totalMs: performance.now() - started, ok: response.status === 200 && text.includes('event: done') };
+}

@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { EVAL_QUESTIONS, percentile, startTargetProcess } from './bench-support.js';
+import { chatOnce, EVAL_QUESTIONS, percentile, startTargetProcess } from './bench-support.js';
 
 const LEVELS = [1, 16];
 const RESULTS_FILE = fileURLToPath(new URL('./results/chat.json', import.meta.url));
@@ -17,24 +17,6 @@ const QUESTIONS = EVAL_QUESTIONS.map((entry) => entry.question);
 async function startTarget(backend: string): Promise<{ url: string; stop(): void }> {
   const server = await startTargetProcess('./chat-target.ts', [backend]);
   return { url: `http://127.0.0.1:${server.port}`, stop: server.stop };
-}
-
-/** One chat over SSE: milliseconds to the first delta and to the end of the stream. */
-async function chatOnce(url: string, message: string): Promise<{ firstDeltaMs: number; totalMs: number; ok: boolean }> {
-  const started = performance.now();
-  const response = await fetch(`${url}/api/v1/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-    body: JSON.stringify({ message }),
-  });
-  let firstDeltaMs = Number.NaN;
-  let text = '';
-  const decoder = new TextDecoder();
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    text += decoder.decode(chunk, { stream: true });
-    if (Number.isNaN(firstDeltaMs) && text.includes('event: delta')) firstDeltaMs = performance.now() - started;
-  }
-  return { firstDeltaMs, totalMs: performance.now() - started, ok: response.status === 200 && text.includes('event: done') };
 }
 
 async function measure(url: string, concurrency: number, round: number) {

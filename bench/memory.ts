@@ -7,16 +7,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EVAL_QUESTIONS, percentile, startTargetProcess } from './bench-support.js';
+import { chatOnce, EVAL_QUESTIONS, percentile, startTargetProcess } from './bench-support.js';
 
 const LOAD_SECONDS = Number(process.env.BENCH_MEMORY_LOAD_SECONDS ?? 20);
 const SETTLE_MS = 5_000;
 const CONCURRENCY = 16;
 const MiB = 1024 * 1024;
 const RESULTS_FILE = fileURLToPath(new URL('./results/memory.json', import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 const mib = (bytes: number) => Math.round(bytes / MiB);
@@ -69,10 +69,9 @@ async function chatLoad(url: string, pid: number): Promise<{ chats: number; fail
     Array.from({ length: CONCURRENCY }, async (_, reader) => {
       for (let turn = 0; performance.now() < deadline; turn += 1) {
         const question = `${EVAL_QUESTIONS[(reader * 7 + turn) % EVAL_QUESTIONS.length]?.question} (${reader}.${turn})`;
-        const response = await fetch(`${url}/api/v1/chat`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'text/event-stream' }, body: JSON.stringify({ message: question }) });
-        const text = await response.text();
+        const { ok } = await chatOnce(url, question);
         chats += 1;
-        if (response.status !== 200 || !text.includes('event: done')) failed += 1;
+        if (!ok) failed += 1;
       }
     }),
   );

@@ -13,13 +13,19 @@ export interface ChatServer extends TestApp {
   url: string;
 }
 
-/** A listening app over real HTTP with part of the bundled course ingested. */
-export async function startChatServer(backend: BackendName, env: Record<string, string> = {}): Promise<ChatServer> {
+/** A temporary docs folder holding CHAT_TEST_CHAPTERS, to ingest; remove it afterwards. */
+export function chatTestDocs(): { path: string; remove(): void } {
   const docs = temporaryDirectory();
   for (const chapter of CHAT_TEST_CHAPTERS) {
     mkdirSync(dirname(join(docs.path, chapter)), { recursive: true });
     copyFileSync(join(BUNDLED_COURSE_DIR, chapter), join(docs.path, chapter));
   }
+  return docs;
+}
+
+/** A listening app over real HTTP with part of the bundled course ingested. */
+export async function startChatServer(backend: BackendName, env: Record<string, string> = {}): Promise<ChatServer> {
+  const docs = chatTestDocs();
   // Tests ask many questions and sign in often from one address; the limits are tested on their own.
   const test = await startTestApp(backend, { RATE_LIMIT_CHAT_PER_MINUTE: '100000', RATE_LIMIT_AUTH_PER_MINUTE: '100000', ...env });
   await ingestCourse({ docsDir: docs.path, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, test.app.knowledge);
@@ -53,12 +59,17 @@ export interface ChatCall {
   cookie: string | undefined;
 }
 
-export async function postChat(url: string, body: unknown, options: { cookie?: string; stream?: boolean; signal?: AbortSignal } = {}): Promise<ChatCall> {
+export async function postChat(
+  url: string,
+  body: unknown,
+  options: { cookie?: string; stream?: boolean; signal?: AbortSignal; headers?: Record<string, string> } = {},
+): Promise<ChatCall> {
   const response = await fetch(`${url}/api/v1/chat`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       ...(options.stream === false ? {} : { accept: 'text/event-stream' }),
+      ...options.headers,
       ...(options.cookie ? { cookie: options.cookie } : {}),
     },
     body: JSON.stringify(body),

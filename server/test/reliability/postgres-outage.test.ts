@@ -6,6 +6,7 @@
  * and every answer that was acknowledged with `done` is in the database, word for word.
  */
 import { rmSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, metricsResponseSchema } from '@docent/protocol';
@@ -18,7 +19,6 @@ const LOAD_LOOPS = 4;
 const HEALTHY_MS = 3_000;
 const OUTAGE_MS = 3_000;
 const AFTER_RETURN_MS = 7_000;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('PostgreSQL outage drill', { timeout: 120_000 }, () => {
   let postgres: ThrowawayPostgres;

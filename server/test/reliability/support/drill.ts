@@ -4,15 +4,14 @@
  * and a client that records every question's outcome — status, request ID, events — without
  * throwing, so a drill can judge all of them afterwards.
  */
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { ingestCourse } from '@docent/ingest';
 import { errorResponseSchema, type ChatStreamEvent } from '@docent/protocol';
 import { buildApp } from '../../../src/app.js';
 import { loadConfig } from '../../../src/config.js';
-import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../../../src/knowledge/bundled-course.js';
+import { DOCS_ROUTE_BASE } from '../../../src/knowledge/bundled-course.js';
 import { temporaryDirectory } from '../../helpers/app.js';
-import { answerText, CHAT_TEST_CHAPTERS, readEvents } from '../../helpers/chat.js';
+import { answerText, chatTestDocs, postChat, readEvents } from '../../helpers/chat.js';
 import { spawnServer, type ServerProcess } from '../../helpers/process.js';
 
 /** Drills ask many questions from one address; the limit is drilled on its own. */
@@ -20,11 +19,7 @@ export const UNLIMITED = { RATE_LIMIT_CHAT_PER_MINUTE: '1000000', RATE_LIMIT_AUT
 
 /** Ingests two chapters of the bundled course into the database (and vector store) `env` points at. */
 export async function ingestDrillCourse(env: Record<string, string>): Promise<void> {
-  const docs = temporaryDirectory();
-  for (const chapter of CHAT_TEST_CHAPTERS) {
-    mkdirSync(dirname(join(docs.path, chapter)), { recursive: true });
-    copyFileSync(join(BUNDLED_COURSE_DIR, chapter), join(docs.path, chapter));
-  }
+  const docs = chatTestDocs();
   const app = await buildApp(loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATA_DIR: docs.path, ...env }));
   try {
     const report = await ingestCourse({ docsDir: docs.path, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, app.knowledge);
@@ -98,18 +93,8 @@ export async function ask(
   const startedAt = performance.now();
   const outcome = { status: 0, requestId: null, events: [], error: undefined, threadId: undefined, done: undefined, startedAt, endedAt: startedAt, cookie };
   try {
-    const response = await fetch(`${url}/api/v1/chat`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers, ...(cookie ? { cookie } : {}) },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(20_000),
-    });
-    const answered = {
-      ...outcome,
-      status: response.status,
-      requestId: response.headers.get('x-request-id'),
-      cookie: response.headers.get('set-cookie')?.split(';')[0] ?? cookie,
-    };
+    const { response, cookie: nextCookie } = await postChat(url, body, { ...(cookie ? { cookie } : {}), headers, signal: AbortSignal.timeout(20_000) });
+    const answered = { ...outcome, status: response.status, requestId: response.headers.get('x-request-id'), cookie: nextCookie };
     if (!response.headers.get('content-type')?.includes('text/event-stream')) {
       const parsed = errorResponseSchema.safeParse(await response.json());
       return { ...answered, error: parsed.success ? parsed.data.error : undefined, endedAt: performance.now() };
