@@ -33,9 +33,9 @@ import { registerRequestContext, requestIdFor } from './http/request-context.js'
 import { requestLogController } from './http/request-logging.js';
 import { createLogger } from './observability/logger.js';
 import { RequestMetrics } from './observability/metrics.js';
-import { createGenerator } from './rag/create-generator.js';
+import { createGenerator } from './rag/answering/create-generator.js';
 import { siteRoutes } from './site/site-routes.js';
-import { defaultMinDenseScore } from './rag/relevance.js';
+import { defaultMinDenseScore } from './rag/retrieval/relevance.js';
 
 export const DOCENT_VERSION = '0.1.0';
 

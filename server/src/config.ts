@@ -141,7 +141,7 @@ export interface Config {
   chat: {
     /** SSE comment interval, so proxies do not close a quiet stream. */
     heartbeatMs: number;
-    /** Overrides the calibrated "the course covers this" similarity floor (see rag/relevance.ts). */
+    /** Overrides the calibrated "the course covers this" similarity floor (see rag/retrieval/relevance.ts). */
     minDenseScore: number | undefined;
   };
 }

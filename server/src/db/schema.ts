@@ -5,7 +5,7 @@
  * are its field names; the drizzle adapter maps them to these columns).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, customType, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -194,6 +194,13 @@ export const courseTermStats = pgTable('course_term_stats', {
   chunkCount: integer('chunk_count').notNull(),
 });
 
+/** Corpus-wide figures for BM25 ranking (one row): how many chunks, and their average length in lexemes. */
+export const courseSearchStats = pgTable('course_search_stats', {
+  id: integer('id').primaryKey(),
+  chunkCount: integer('chunk_count').notNull(),
+  averageLength: doublePrecision('average_length').notNull(),
+});
+
 /** Which embedder filled each vector collection, so vectors of two models are never mixed. */
 export const vectorCollections = pgTable('vector_collections', {
   name: text('name').primaryKey(),
@@ -203,4 +210,4 @@ export const vectorCollections = pgTable('vector_collections', {
   createdAt: createdAt(),
 });
 
-export const schema = { users, sessions, accounts, verifications, apiTokens, threads, messages, feedback, courseChunks, courseTermStats, vectorCollections };
+export const schema = { users, sessions, accounts, verifications, apiTokens, threads, messages, feedback, courseChunks, courseTermStats, courseSearchStats, vectorCollections };

@@ -1,7 +1,7 @@
 import { errorResponseSchema, searchQuerySchema, searchResponseSchema, storeStatusSchema } from '@docent/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import { LEXICAL_ONLY_NOTICE, retrieveWithFallback } from '../rag/retrieve.js';
+import { LEXICAL_ONLY_NOTICE, retrieveWithFallback } from '../rag/retrieval/retrieve.js';
 
 /** Course search for readers and tools, and the vector store's status for operators. */
 export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase }> = async (app, { knowledge }) => {

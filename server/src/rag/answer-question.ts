@@ -5,21 +5,17 @@ import { isDatabaseUnreachable } from '../db/prepare.js';
 import { AppError } from '../errors.js';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
 import type { AnswerOutcome } from '../observability/metrics.js';
-import { CitationFilter } from './citations.js';
-import { GenerationError, NO_USAGE, type ConversationTurn, type Generator, type GroundingSource } from './generator.js';
-import { courseCovers } from './relevance.js';
-import { contentTerms } from './sentences.js';
-import { LEXICAL_ONLY_NOTICE, retrieveWithFallback, type RetrievedChunk } from './retrieve.js';
-import { numberSources } from './sources.js';
+import { CitationFilter } from './answering/citations.js';
+import { GenerationError, NO_USAGE, type ConversationTurn, type Generator, type GroundingSource } from './answering/generator.js';
+import { courseCovers, type CoverageEvidence } from './retrieval/relevance.js';
+import { LEXICAL_ONLY_NOTICE } from './retrieval/retrieve.js';
+import { firstQuery, retrieveForTurn, type ReaderTurn } from './retrieval/retrieve-for-turn.js';
+import { numberSources } from './answering/sources.js';
 
 /** Course sections an answer draws on (a selection comes on top). */
 const SOURCES_PER_ANSWER = 4;
 /** Earlier turns passed to generators that can use them. */
 const HISTORY_TURNS = 6;
-/** Characters of a selection that steer retrieval: enough for its topic, not a whole page. */
-const SELECTION_QUERY_CHARS = 600;
-/** A question with fewer content words than this may be a follow-up that leans on the previous one. */
-const FOLLOW_UP_MAX_TERMS = 4;
 
 export interface AnswerDependencies {
   knowledge: KnowledgeBase;
@@ -91,10 +87,12 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
   };
 
   try {
-    const { chunks, lexicalOnly } = await retrieve(deps, exchange);
+    const covers = (evidence: CoverageEvidence) => courseCovers(evidence, deps.minDenseScore);
+    const retrieved = await retrieveForTurn(deps.knowledge, readerTurn(exchange), SOURCES_PER_ANSWER, { covers, log: deps.log });
+    const { chunks, lexicalOnly } = retrieved;
     keywordOnly = lexicalOnly;
     if (lexicalOnly) yield { event: 'notice', data: LEXICAL_ONLY_NOTICE };
-    const covered = request.selection !== undefined || courseCovers(chunks, lexicalOnly ? Number.POSITIVE_INFINITY : deps.minDenseScore);
+    const covered = request.selection !== undefined || covers(retrieved);
     sources = numberSources(covered ? chunks : chunks.slice(0, 3), request.selection);
     yield { event: 'sources', data: { sources: sources.map(({ text: _text, score: _score, ...source }) => source) } };
 
@@ -147,26 +145,11 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
  */
 export function warmUpRetrieval(knowledge: KnowledgeBase, request: ChatRequest): void {
   if (request.thread_id !== undefined) return;
-  knowledge.queryEmbedder.embed([retrievalQuery(request, undefined)]).catch(() => undefined);
+  knowledge.queryEmbedder.embed([firstQuery(request)]).catch(() => undefined);
 }
 
-function retrievalQuery(request: ChatRequest, followUp: string | undefined): string {
-  return [request.message, followUp, request.selection?.text.slice(0, SELECTION_QUERY_CHARS)].filter(Boolean).join('\n');
-}
-
-async function retrieve(deps: AnswerDependencies, exchange: Exchange): Promise<{ chunks: RetrievedChunk[]; lexicalOnly: boolean }> {
-  const { request } = exchange;
-  const query = retrievalQuery(request, followUpContext(exchange));
-  return retrieveWithFallback(deps.knowledge, query, SOURCES_PER_ANSWER, { preferPage: request.selection?.page_url ?? request.page_url }, deps.log);
-}
-
-/**
- * A short follow-up ("and its limits?") names too little to search for: the previous question
- * supplies the topic. A question that stands on its own is searched as asked.
- */
-function followUpContext(exchange: Exchange): string | undefined {
-  if (contentTerms(exchange.request.message).length >= FOLLOW_UP_MAX_TERMS) return undefined;
-  return exchange.history.findLast((turn) => turn.role === 'user')?.content;
+function readerTurn(exchange: Exchange): ReaderTurn {
+  return { request: exchange.request, previousQuestion: exchange.history.findLast((turn) => turn.role === 'user')?.content };
 }
 
 function notCoveredAnswer(sources: readonly GroundingSource[]): string {

@@ -9,16 +9,26 @@ export interface CatalogChunk extends ChunkPayload {
 }
 
 const WRITE_BATCH = 200;
-/** A term in more than this share of all chunks is too common to search by... */
-const COMMON_TERM_SHARE = 0.05;
+/** A term in more than this share of all chunks is too common to find candidates by... */
+const CANDIDATE_TERM_SHARE = 0.1;
 /** ...unless the course is so small that this many chunks is still a useful match. */
-const COMMON_TERM_FLOOR = 20;
+const CANDIDATE_TERM_FLOOR = 20;
+/** BM25's usual term-frequency saturation and length normalisation. */
+const BM25_K1 = 1.2;
+const BM25_B = 0.75;
+/** A query word in a passage's heading path (or chapter title) counts this many times a body word. */
+const HEADING_WEIGHT = 3;
 
 /**
  * The relational record of every course chunk: text and payload, content hashes for incremental
  * ingest, and full-text search for the lexical half of hybrid retrieval. Kept whichever store
  * holds the vectors.
  */
+export interface TextMatch extends ScoredId {
+  /** Share (0–1) of the query's IDF weight found in the passage. */
+  coverage: number;
+}
+
 export class ChunkCatalog {
   constructor(private readonly db: DocentDb) {}
 
@@ -90,44 +100,98 @@ export class ChunkCatalog {
     }));
   }
 
-  /** Recounts how many chunks contain each term; call after changing the chunks. */
+  /** Recounts how many chunks contain each term, and the corpus figures BM25 needs; call after changing the chunks. */
   async refreshTermStatistics(): Promise<void> {
     await this.db.transaction(async (tx) => {
       await tx.execute(sql`delete from course_term_stats`);
       await tx.execute(sql`insert into course_term_stats (lexeme, chunk_count) select word, ndoc from ts_stat('select search_document from course_chunks')`);
+      await tx.execute(sql`delete from course_search_stats`);
+      await tx.execute(sql`insert into course_search_stats (id, chunk_count, average_length)
+        select 1, count(*)::int, coalesce(avg(length(search_document)), 1) from course_chunks`);
     });
   }
 
   /**
-   * Full-text search, any-word semantics: a question rarely contains every word of the passage
-   * that answers it, so the query's terms are OR-ed and ranked by cover density (headings weigh
-   * more than body text). Terms found in more than COMMON_TERM_SHARE of the chunks are left out
-   * (the two rarest terms are always kept): like stop words, they cannot tell passages apart, and
-   * on a large course they would make every query rank nearly every chunk.
+   * The words (lower case, one per entry) that no chunk of the course uses in any inflection, by
+   * the same English stemming as full-text search. Stop words count as used, and so does every
+   * word while term statistics are not computed yet.
    */
-  async searchText(query: string, limit: number): Promise<ScoredId[]> {
-    const rows = await queryRows<{ id: string; score: number }>(
+  async wordsNeverUsed(words: readonly string[]): Promise<string[]> {
+    if (words.length === 0) return [];
+    const rows = await queryRows<{ word: string }>(
       this.db,
-      sql`with terms as (
-            select t.lexeme, coalesce(s.chunk_count, 0) as chunk_count
+      sql`select w as word from regexp_split_to_table(${words.join(' ')}, ' ') as w
+          where exists (select 1 from course_term_stats)
+            and exists (select 1 from unnest(to_tsvector('english', w)))
+            and not exists (select 1 from unnest(to_tsvector('english', w)) as t join course_term_stats s on s.lexeme = t.lexeme)`,
+    );
+    return rows.map((row) => row.word);
+  }
+
+  /**
+   * Full-text search ranked by BM25: each query term weighs by its rarity in the course (IDF), its
+   * count in a passage saturates (k1), and long passages are normalised to the average (b);
+   * heading and chapter words count HEADING_WEIGHT times (a BM25F-style field boost). Stemming
+   * and stop words are PostgreSQL's English configuration. Candidates are the passages holding at
+   * least one term found in at most CANDIDATE_TERM_SHARE of the chunks (or, when every term is
+   * common, its two rarest), so a common word never makes a query rank the whole course; once
+   * found, a candidate is scored with every query term. `coverage` is the share of the query's
+   * IDF weight the passage holds (a query word the course never uses weighs most): how much of what
+   * was asked the passage speaks of at all, comparable across courses, unlike the BM25 score.
+   */
+  async searchText(query: string, limit: number): Promise<TextMatch[]> {
+    const rows = await queryRows<{ id: string; score: number; coverage: number }>(
+      this.db,
+      sql`with stats as (
+            select chunk_count::float8 as n, average_length::float8 as average_length from course_search_stats where id = 1
+            union all
+            select count(*)::float8, coalesce(avg(length(search_document)), 1)::float8 from course_chunks
+            having not exists (select 1 from course_search_stats where id = 1)
+          ),
+          terms as (
+            select t.lexeme, coalesce(s.chunk_count, 0) as chunk_count,
+                   ln(1 + ((select n from stats) - coalesce(s.chunk_count, 0) + 0.5) / (coalesce(s.chunk_count, 0) + 0.5)) as idf
             from unnest(to_tsvector('english', ${query})) as t
             left join course_term_stats s on s.lexeme = t.lexeme
           ),
           chosen as (
             select lexeme from terms
-            where chunk_count <= greatest((select count(*) from course_chunks) * ${COMMON_TERM_SHARE}::float8, ${COMMON_TERM_FLOOR}::int)
-            union
-            select lexeme from (select lexeme from terms order by chunk_count, lexeme limit 2) as rarest
+            where chunk_count > 0 and chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int)
+            union all
+            select lexeme from (select lexeme from terms where chunk_count > 0 order by chunk_count, lexeme limit 2) as rarest
+            where not exists (
+              select 1 from terms
+              where chunk_count > 0 and chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int)
+            )
+            union all
+            -- Term statistics not computed yet (chunks written, refresh pending): every term finds.
+            select lexeme from terms where not exists (select 1 from terms where chunk_count > 0)
           ),
           q as (
             select to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) as query from chosen
+          ),
+          candidates as (
+            select c.id, c.search_document, length(c.search_document)::float8 as length
+            from course_chunks c, q
+            where q.query is not null and c.search_document @@ q.query
+          ),
+          frequencies as (
+            select candidates.id, candidates.length, terms.idf,
+                   coalesce(cardinality(array_positions(u.weights, 'B')), 0)
+                     + ${HEADING_WEIGHT}::float8 * coalesce(cardinality(array_positions(u.weights, 'A')), 0) as frequency
+            from candidates
+            cross join lateral unnest(candidates.search_document) as u
+            join terms on terms.lexeme = u.lexeme
           )
-          select c.id::text as id, ts_rank_cd(c.search_document, q.query, 1) as score
-          from course_chunks c, q
-          where q.query is not null and c.search_document @@ q.query
-          order by score desc, c.id
+          select f.id::text as id,
+                 sum(f.idf * f.frequency * (${BM25_K1}::float8 + 1)
+                     / (f.frequency + ${BM25_K1}::float8 * (1 - ${BM25_B}::float8 + ${BM25_B}::float8 * f.length / greatest((select average_length from stats), 1)))) as score,
+                 sum(f.idf) / greatest((select sum(idf) from terms), 1e-9) as coverage
+          from frequencies f
+          group by f.id
+          order by score desc, f.id
           limit ${limit}`,
     );
-    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+    return rows.map((row) => ({ id: row.id, score: Number(row.score), coverage: Number(row.coverage) }));
   }
 }

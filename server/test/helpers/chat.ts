@@ -23,9 +23,9 @@ export function chatTestDocs(): { path: string; remove(): void } {
   return docs;
 }
 
-/** A listening app over real HTTP with part of the bundled course ingested. */
-export async function startChatServer(backend: BackendName, env: Record<string, string> = {}): Promise<ChatServer> {
-  const docs = chatTestDocs();
+/** A listening app over real HTTP with part of the bundled course (or the given docs folder) ingested. */
+export async function startChatServer(backend: BackendName, env: Record<string, string> = {}, docsDir?: string): Promise<ChatServer> {
+  const docs = docsDir === undefined ? chatTestDocs() : { path: docsDir, remove: () => undefined };
   // Tests ask many questions and sign in often from one address; the limits are tested on their own.
   const test = await startTestApp(backend, { RATE_LIMIT_CHAT_PER_MINUTE: '100000', RATE_LIMIT_AUTH_PER_MINUTE: '100000', ...env });
   await ingestCourse({ docsDir: docs.path, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, test.app.knowledge);

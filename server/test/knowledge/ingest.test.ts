@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { prepareDatabase } from '../../src/db/prepare.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../../src/knowledge/knowledge-base.js';
-import { retrieveRelevantChunks } from '../../src/rag/retrieve.js';
+import { retrieveRelevantChunks } from '../../src/rag/retrieval/retrieve.js';
 import { EmbedderMismatchError } from '../../src/stores/vector-store.js';
 import { freshDatabaseConfig, temporaryDirectory, type TestDatabaseTarget } from '../helpers/app.js';
 

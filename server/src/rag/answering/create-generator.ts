@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from '../../config.js';
 import { ExtractiveGenerator } from './extractive-generator.js';
 import type { Generator } from './generator.js';
 import { OpenAiCompatibleGenerator } from './openai-generator.js';

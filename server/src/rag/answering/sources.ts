@@ -1,6 +1,6 @@
 import type { Selection } from '@docent/protocol';
 import type { GroundingSource } from './generator.js';
-import type { RetrievedChunk } from './retrieve.js';
+import type { RetrievedChunk } from '../retrieval/retrieve.js';
 
 const SNIPPET_LENGTH = 240;
 

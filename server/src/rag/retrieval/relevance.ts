@@ -1,0 +1,53 @@
+import type { ChunkCatalog } from '../../stores/chunk-catalog.js';
+import { isUncommonInEnglish } from '../text/english-frequency.js';
+import type { Closeness } from './retrieve.js';
+
+/**
+ * When is a question "covered by the course"? Two kinds of evidence, calibrated together on three
+ * corpora with `npm run eval` (the bundled course and two third-party sites; see bench/README.md):
+ *
+ * - how close the course comes: the best cosine similarity from dense search plus the best share
+ *   of the question's term weight found in one passage (see Closeness in retrieve.ts);
+ * - what the question names that the course never mentions: a word that no passage uses and that
+ *   is not everyday English ("sourdough", "quadcopter", "GDPR") is a topic the course lacks,
+ *   however close the rest of the question comes. Everyday words readers paraphrase with
+ *   ("somewhere", "bunch") do not count.
+ *
+ * A question is covered when closeness − UNFAMILIAR_WORD_PENALTY × unfamiliar words ≥ the minimum
+ * (CHAT_MIN_DENSE_SCORE overrides it). With the bundled model this refused 12 of the 20
+ * off-course questions and wrongly refused 3 of 160 answerable ones; the off-course questions it
+ * lets through are near the course's field and use its words ("record ROS 2 topics to a bag file"
+ * in a ROS course that never shows it). Remote embedders score on
+ * their own scale (all-MiniLM-L6-v2's cosines run about 0.16 lower): recalibrate with
+ * `npm run eval` and set CHAT_MIN_DENSE_SCORE.
+ */
+export const BUNDLED_MODEL_MIN_EVIDENCE = 0.22;
+const REMOTE_MODEL_MIN_EVIDENCE = 0.06;
+export const UNFAMILIAR_WORD_PENALTY = 0.3;
+
+export function defaultMinDenseScore(embedderId: string): number {
+  return embedderId.startsWith('bundled:') ? BUNDLED_MODEL_MIN_EVIDENCE : REMOTE_MODEL_MIN_EVIDENCE;
+}
+
+/** What the coverage decision looks at for one searched query. */
+export interface CoverageEvidence {
+  closeness: Closeness;
+  /** Dense search failed: closeness is judged on words alone. */
+  lexicalOnly: boolean;
+  /** Uncommon words of the query that the course never uses. */
+  unfamiliarWords: readonly string[];
+}
+
+/** True when the course comes close enough to the question to answer from. */
+export function courseCovers(evidence: CoverageEvidence, minEvidence: number): boolean {
+  const { coverage } = evidence.closeness;
+  // Without dense scores, a passage holding the question's terms counts for what a close one would.
+  const dense = evidence.lexicalOnly ? coverage : evidence.closeness.dense;
+  return dense + coverage - UNFAMILIAR_WORD_PENALTY * evidence.unfamiliarWords.length >= minEvidence;
+}
+
+/** The query's uncommon words that no passage of the course uses (see courseCovers). */
+export async function unfamiliarWords(catalog: ChunkCatalog, query: string): Promise<string[]> {
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])].filter((word) => word.length > 1 && isUncommonInEnglish(word));
+  return words.length === 0 ? [] : catalog.wordsNeverUsed(words);
+}
