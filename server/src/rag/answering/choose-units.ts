@@ -1,0 +1,190 @@
+/**
+ * Which units of the sources an extractive answer quotes, and in what order: scored against the
+ * question (shared rare words, what kind of answer it asks for, where the unit sits), led by the
+ * best, followed by supporting units in reading order, within a length budget.
+ */
+import { contentTerms } from '../text/sentences.js';
+import type { GroundingSource } from './generator.js';
+import type { Passage, PassageUnit } from './passage-units.js';
+import type { QuestionIntent } from './question-intent.js';
+
+/** An answer long enough to answer, short enough to read in the panel; the sources hold the rest. */
+const MAX_ANSWER_WORDS = 120;
+/** Sentences in an answer (a list counts as two). */
+const MAX_SENTENCES = 5;
+/** A unit joins the answer only if it is at least this relevant compared with the best one. */
+const RELATIVE_FLOOR = 0.45;
+/** Sections that ask the reader something (exercises, quizzes) are not answers. */
+const EXERCISE_SECTION = /\b(?:exercises?|quiz(?:zes)?|(?:review|quiz|practice|discussion|comprehension|self-assessment) questions|assessments?|self-check|check your understanding|knowledge check|try it yourself|homework|assignments?|lab tasks?)\b/i;
+/** A sentence opening with one of these needs the sentence before it (or its heading) to make sense. */
+const DANGLING_START = /^(?:it|it's|its|this|that|these|those|they|their|them|such|he|she|both|each of (?:these|them)|the (?:latter|former)|here|there)\b/i;
+/** Words a vague selection question is made of ("explain this in simpler terms"): they say how, not what. */
+const SELECTION_VERBS = new Set(contentTerms('explain clarify simplify simpler simple terms example examples elaborate detail details summarize summary rephrase plain english understand meaning passage selection paragraph text part show give'));
+
+export interface ChosenUnit {
+  sourceIndex: number;
+  unit: PassageUnit;
+  /** Quote the section title first: the unit's "It"/"This" refers to it. */
+  titlePrefix: boolean;
+}
+
+interface Candidate {
+  sourceIndex: number;
+  unit: PassageUnit;
+  terms: Set<string>;
+  words: number;
+  score: number;
+}
+
+export interface ChoiceInput {
+  question: string;
+  intent: QuestionIntent;
+  sources: readonly GroundingSource[];
+  passages: readonly Passage[];
+}
+
+export function chooseUnits(input: ChoiceInput): ChosenUnit[] {
+  // With no course passage to explain it from, a selection is quoted after all.
+  if (isVagueSelectionQuestion(input)) {
+    const fromCourse = chooseFrom(input, true);
+    if (fromCourse.length > 0) return fromCourse;
+  }
+  return chooseFrom(input, false);
+}
+
+function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
+  const { sources, passages } = input;
+  const selectionTerms = aboutSelection ? new Set(contentTerms(sources[0]?.text ?? '')) : undefined;
+  // A vague question about a selection ("explain this") is answered from the course passages about
+  // the selection's subject, not by reading the selection back.
+  const questionTerms = new Set(aboutSelection ? [...(selectionTerms ?? [])] : contentTerms(input.question));
+  const candidates: Candidate[] = [];
+  sources.forEach((source, sourceIndex) => {
+    if (aboutSelection && source.kind === 'selection') return;
+    if (source.kind === 'course' && EXERCISE_SECTION.test(source.title)) return;
+    for (const unit of passages[sourceIndex]?.units ?? []) {
+      if (unit.unquotable) continue;
+      const text = [unit.text, ...unit.items].join(' ');
+      candidates.push({ sourceIndex, unit, terms: new Set(contentTerms(text)), words: text.split(/\s+/).length, score: 0 });
+    }
+  });
+  const echoesSelection = (candidate: Candidate) => selectionTerms !== undefined && overlap(candidate.terms, selectionTerms) > 0.8 && candidate.terms.size > 4;
+  const usable = candidates.filter((candidate) => !echoesSelection(candidate));
+
+  // Rarer words say more about what the question is after ("zmp" more than "robot").
+  const documentFrequency = new Map<string, number>();
+  for (const candidate of usable) for (const term of candidate.terms) documentFrequency.set(term, (documentFrequency.get(term) ?? 0) + 1);
+  const weight = (term: string) => Math.log(1 + usable.length / (documentFrequency.get(term) ?? usable.length));
+  for (const candidate of usable) candidate.score = scoreUnit(candidate, questionTerms, weight, input);
+
+  const ranked = [...usable].sort((a, b) => b.score - a.score);
+  const lead = ranked[0];
+  if (!lead || lead.score <= 0) return [];
+  const chosen: Candidate[] = [];
+  let words = 0;
+  let sentences = 0;
+  const unitsOf = (candidate: Candidate) => (candidate.unit.kind === 'list' ? 2 : 1);
+  for (const candidate of ranked) {
+    if (sentences >= MAX_SENTENCES || candidate.score < lead.score * RELATIVE_FLOOR) break;
+    const length = Math.min(candidate.words, 90);
+    if (chosen.length > 0 && (words + length > MAX_ANSWER_WORDS || sentences + unitsOf(candidate) > MAX_SENTENCES)) continue;
+    if (chosen.some((other) => overlap(other.terms, candidate.terms) > 0.6)) continue;
+    chosen.push(candidate);
+    words += length;
+    sentences += unitsOf(candidate);
+  }
+  return inAnswerOrder(withAntecedents(chosen, usable, candidates), lead);
+}
+
+function scoreUnit(candidate: Candidate, questionTerms: ReadonlySet<string>, weight: (term: string) => number, input: ChoiceInput): number {
+  let matched = 0;
+  for (const term of questionTerms) if (candidate.terms.has(term)) matched += weight(term);
+  const source = input.sources[candidate.sourceIndex] as GroundingSource;
+  const { unit } = candidate;
+  // Sources come ranked: earlier ones are likelier to hold the answer. A selection was chosen by the reader.
+  const sourcePrior = source.kind === 'selection' ? 1.3 : 1 / (1 + 0.15 * candidate.sourceIndex);
+  // The opening sentences of a section usually state its subject.
+  const positionPrior = 1 + 0.25 / (1 + unit.position);
+  // Fragments and run-ons read badly alone; a list is read as a whole.
+  const standalone = unit.kind === 'list' ? 1 : candidate.words < 5 ? 0.3 : candidate.words > 60 ? 0.6 : 1;
+  // Even with no word in common, the best source's opening sentence is a fair answer to a paraphrase.
+  const fallback = candidate.sourceIndex === 0 && unit.position === 0 ? 0.5 : 0;
+  // A sentence that leans on one before it is a weaker lead than one that stands alone.
+  const dangling = unit.kind === 'sentence' && DANGLING_START.test(unit.text) ? 0.85 : 1;
+  return (matched + fallback) * sourcePrior * positionPrior * standalone * dangling * intentFit(candidate, input.intent);
+}
+
+/** How well a unit is the kind of answer the question asks for. */
+function intentFit(candidate: Candidate, intent: QuestionIntent): number {
+  const text = [candidate.unit.text, ...candidate.unit.items].join(' ');
+  switch (intent.kind) {
+    case 'definition': {
+      const namesSubject = intent.subject.length > 0 && intent.subject.every((term) => candidate.terms.has(term));
+      const defines = /\b(?:is|are|refers to|means|describes|stands for|is called|are called)\b/i.test(text);
+      return namesSubject && defines ? 1.8 : namesSubject ? 1.2 : 1;
+    }
+    case 'quantity':
+      return /\d/.test(text) ? 1.5 : 1;
+    case 'howto':
+      return candidate.unit.kind === 'list' ? 1.4 : /^(?:to\s|run|add|create|use|set|install|open|call|write|define|configure|import|launch|start|enable|put|pass|click|select)\b/i.test(text) ? 1.3 : 1;
+    case 'reason':
+      return /\b(?:because|so that|since|therefore|in order to|to avoid|to prevent|which (?:lets|allows|means|makes)|this (?:means|lets|allows|makes))\b/i.test(text) ? 1.5 : 1;
+    case 'comparison': {
+      if (!intent.compared) return 1;
+      const [left, right] = intent.compared;
+      const hasLeft = left.some((term) => candidate.terms.has(term));
+      const hasRight = right.some((term) => candidate.terms.has(term));
+      const contrasts = /\b(?:while|whereas|unlike|but|instead|however|than|rather|on the other hand)\b/i.test(text);
+      return hasLeft && hasRight ? (contrasts ? 2 : 1.7) : (hasLeft || hasRight) && contrasts ? 1.3 : 1;
+    }
+    default:
+      return 1;
+  }
+}
+
+/** A chosen "It is …" sentence brings the sentence before it; at a section's start, its title. */
+function withAntecedents(chosen: readonly Candidate[], usable: readonly Candidate[], all: readonly Candidate[]): ChosenUnit[] {
+  const result: ChosenUnit[] = [];
+  const has = (candidate: Candidate) => result.some((entry) => entry.sourceIndex === candidate.sourceIndex && entry.unit === candidate.unit);
+  for (const candidate of chosen) {
+    const { unit } = candidate;
+    if (unit.kind === 'sentence' && DANGLING_START.test(unit.text)) {
+      const before = all.find((other) => other.sourceIndex === candidate.sourceIndex && other.unit.position === unit.position - 1 && other.unit.paragraph === unit.paragraph);
+      if (before && !chosen.includes(before) && !has(before) && usable.includes(before)) result.push({ sourceIndex: before.sourceIndex, unit: before.unit, titlePrefix: false });
+      else if (!before && unit.position === 0) {
+        result.push({ sourceIndex: candidate.sourceIndex, unit, titlePrefix: true });
+        continue;
+      }
+    }
+    if (!has(candidate)) result.push({ sourceIndex: candidate.sourceIndex, unit, titlePrefix: false });
+  }
+  return result;
+}
+
+/**
+ * The lead's source first, from the lead on (with what it refers to), then the other sources as
+ * ranked, each in reading order: an answer, not a ranking.
+ */
+function inAnswerOrder(units: readonly ChosenUnit[], lead: Candidate): ChosenUnit[] {
+  const readingOrder = (a: ChosenUnit, b: ChosenUnit) => a.sourceIndex - b.sourceIndex || a.unit.position - b.unit.position;
+  // The sentence before the lead comes first only as the antecedent of a lead that leans on it.
+  const leansBack = lead.unit.kind === 'sentence' && DANGLING_START.test(lead.unit.text);
+  const leadStart = Math.min(...units.filter((entry) => entry.sourceIndex === lead.sourceIndex && (entry.unit === lead.unit || (leansBack && entry.unit.position === lead.unit.position - 1))).map((entry) => entry.unit.position));
+  const leadSource = units.filter((entry) => entry.sourceIndex === lead.sourceIndex).sort(readingOrder);
+  const fromLead = leadSource.filter((entry) => entry.unit.position >= leadStart);
+  const beforeLead = leadSource.filter((entry) => entry.unit.position < leadStart);
+  const others = units.filter((entry) => entry.sourceIndex !== lead.sourceIndex).sort(readingOrder);
+  return [...fromLead, ...others, ...beforeLead];
+}
+
+function isVagueSelectionQuestion({ question, sources }: ChoiceInput): boolean {
+  if (sources[0]?.kind !== 'selection') return false;
+  return contentTerms(question).filter((term) => !SELECTION_VERBS.has(term)).length === 0;
+}
+
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const term of a) if (b.has(term)) shared += 1;
+  return shared / Math.min(a.size, b.size);
+}

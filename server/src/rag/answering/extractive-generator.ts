@@ -1,0 +1,73 @@
+import type { GenerationEvent, GenerationRequest, Generator, GroundingSource } from './generator.js';
+import { NO_USAGE } from './generator.js';
+import { readPassage, type PassageUnit } from './passage-units.js';
+import { readIntent, type QuestionIntent } from './question-intent.js';
+import { chooseUnits, type ChosenUnit } from './choose-units.js';
+
+/**
+ * The default generator, needing no model or key: it answers with the course's own words. It leads
+ * with the unit that best answers the question — the definition for "what is", the sentence with
+ * the number for "how many", the steps or list for "how do I", both sides for a comparison — then
+ * adds a few supporting sentences in reading order, each followed by its citation. Lists are
+ * quoted whole with the sentence introducing them; questions, exercise prompts and template text
+ * are never quoted; a sentence that opens with "It"/"This" comes with what it refers to. It
+ * quotes; it never invents.
+ */
+export class ExtractiveGenerator implements Generator {
+  readonly name = 'extractive';
+
+  async *generate(request: GenerationRequest): AsyncIterable<GenerationEvent> {
+    const intent = readIntent(request.question);
+    const passages = request.sources.map((source) => readPassage(source.text));
+    const chosen = chooseUnits({ question: request.question, intent, sources: request.sources, passages });
+    let previous: ChosenUnit | undefined;
+    for (const unit of chosen) {
+      if (request.signal.aborted) return;
+      const source = request.sources[unit.sourceIndex] as GroundingSource;
+      yield { type: 'delta', text: `${separatorBetween(previous, unit)}${render(unit, source)}` };
+      previous = unit;
+    }
+    const code = wantsCodeBlock(intent, chosen) ? firstCodeBlock(request.sources, passages, chosen) : undefined;
+    if (code) yield { type: 'delta', text: `\n\n${code.block}\n\n(Code from [${code.sourceId}].)` };
+    yield { type: 'usage', usage: NO_USAGE };
+  }
+}
+
+function separatorBetween(previous: ChosenUnit | undefined, next: ChosenUnit): string {
+  if (previous === undefined) return '';
+  const sameParagraph = previous.sourceIndex === next.sourceIndex && previous.unit.paragraph === next.unit.paragraph;
+  return sameParagraph && previous.unit.kind === 'sentence' && next.unit.kind === 'sentence' ? ' ' : '\n\n';
+}
+
+function render({ unit, titlePrefix }: ChosenUnit, source: GroundingSource): string {
+  const prefix = titlePrefix ? `${source.title}: ` : '';
+  if (unit.kind === 'sentence') return `${prefix}${withCitation(unit.text, source.id)}`;
+  const items = unit.items.map((item) => `- ${item}`).join('\n');
+  if (unit.text === '') return `${items} [${source.id}]`;
+  return `${prefix}${unit.text.replace(/:\s*$/, '')} [${source.id}]:\n\n${items}`;
+}
+
+/** `A joint connects links.` → `A joint connects links [1].` (the marker sits inside the sentence). */
+function withCitation(sentence: string, sourceId: number): string {
+  const match = /^(.*?)([.!?:;]+["')\]]*)$/s.exec(sentence);
+  return match ? `${match[1] ?? ''} [${sourceId}]${match[2] ?? ''}` : `${sentence} [${sourceId}]`;
+}
+
+/** Code only when the question asks to do or see something, and never for a definition or a reason. */
+function wantsCodeBlock(intent: QuestionIntent, chosen: readonly ChosenUnit[]): boolean {
+  return intent.wantsCode && intent.kind !== 'definition' && intent.kind !== 'reason' && chosen.length > 0;
+}
+
+/** The first short code block of a source the answer already quotes (the best-ranked first). */
+function firstCodeBlock(sources: readonly GroundingSource[], passages: readonly { codeBlocks: string[] }[], chosen: readonly ChosenUnit[]): { block: string; sourceId: number } | undefined {
+  const quoted = [...new Set(chosen.map((unit) => unit.sourceIndex))].sort((a, b) => a - b);
+  for (const index of quoted) {
+    const source = sources[index];
+    if (source?.kind !== 'course') continue;
+    const [block] = passages[index]?.codeBlocks ?? [];
+    if (block && block.split('\n').length <= 30) return { block, sourceId: source.id };
+  }
+  return undefined;
+}
+
+export type { PassageUnit };

@@ -1,0 +1,131 @@
+/**
+ * A passage as the extractive generator quotes it: sentences and whole lists, each knowing its
+ * paragraph and place, with code set aside and what must never be quoted as an answer marked
+ * (questions, exercise prompts, template text, stray headings).
+ */
+import { splitSentences } from '../text/sentences.js';
+
+export interface PassageUnit {
+  kind: 'sentence' | 'list';
+  /** The sentence; for a list, the sentence introducing it ('' when none). */
+  text: string;
+  /** List items, each as written (a list unit only). */
+  items: string[];
+  /** Which prose block of the passage it belongs to. */
+  paragraph: number;
+  /** Order within the passage. */
+  position: number;
+  /** First unit of its paragraph. */
+  opensParagraph: boolean;
+  /** Never an answer on its own: a question, a placeholder, a heading-like fragment. */
+  unquotable: boolean;
+}
+
+export interface Passage {
+  units: PassageUnit[];
+  codeBlocks: string[];
+}
+
+/** Text an authoring template leaves behind, not course content. */
+const TEMPLATE_TEXT = /\b(?:lorem ipsum|content goes here|your (?:content|text) here|page title here|placeholder text|todo:|tbd\b|coming soon)/i;
+/** A list item is trimmed to this many characters so a list stays readable in an answer. */
+const MAX_ITEM_CHARS = 220;
+
+/** Splits a chunk's text (Markdown-like plain text from the ingest) into quotable units. */
+export function readPassage(text: string): Passage {
+  const units: PassageUnit[] = [];
+  const codeBlocks: string[] = [];
+  let paragraph = 0;
+  for (const block of splitBlocks(text)) {
+    if (block.startsWith('```')) {
+      codeBlocks.push(block);
+      continue;
+    }
+    paragraph += 1;
+    const lines = block.split('\n').map((line) => line.trim()).filter((line) => line !== '' && !isTableRow(line) && !/^#{1,6}\s/.test(line));
+    if (isListItem(lines[0] ?? '')) {
+      units.push(listUnit(lines, units, paragraph));
+      continue;
+    }
+    const sentences = joinContinuations(lines.flatMap((line) => splitSentences(line.replace(/^(?:[-*+]|\d+[.)])\s+/, ''))));
+    sentences.forEach((sentence, index) => units.push(sentenceUnit(sentence, paragraph, units.length, index === 0)));
+  }
+  return { units, codeBlocks };
+}
+
+function sentenceUnit(text: string, paragraph: number, position: number, opensParagraph: boolean): PassageUnit {
+  const words = text.split(/\s+/).length;
+  const headingLike = !/[.!?:;)"'`]$/.test(text) && words < 8;
+  return { kind: 'sentence', text, items: [], paragraph, position, opensParagraph, unquotable: text.endsWith('?') || TEMPLATE_TEXT.test(text) || headingLike };
+}
+
+/**
+ * A list becomes one unit with the sentence that introduces it ("…built on three principles:"),
+ * taken back from the previous paragraph, so neither is ever quoted without the other.
+ */
+function listUnit(lines: readonly string[], units: PassageUnit[], paragraph: number): PassageUnit {
+  const items: string[] = [];
+  for (const line of lines) {
+    if (isListItem(line)) items.push(trimItem(line.replace(/^(?:[-*+]|\d+[.)])\s+/, '')));
+    else if (items.length > 0) items[items.length - 1] = trimItem(`${items.at(-1)} ${line}`);
+  }
+  const previous = units.at(-1);
+  let intro = '';
+  let introParagraph = paragraph;
+  if (previous?.kind === 'sentence' && previous.text.endsWith(':')) {
+    units.pop();
+    intro = previous.text;
+    introParagraph = previous.paragraph;
+  }
+  const unquotable = items.every((item) => TEMPLATE_TEXT.test(item) || item.endsWith('?'));
+  return { kind: 'list', text: intro, items, paragraph: introParagraph, position: units.length, opensParagraph: intro === '', unquotable };
+}
+
+function trimItem(item: string): string {
+  if (item.length <= MAX_ITEM_CHARS) return item;
+  const [first] = splitSentences(item);
+  return first && first.length <= MAX_ITEM_CHARS ? first : `${item.slice(0, item.lastIndexOf(' ', MAX_ITEM_CHARS))}…`;
+}
+
+function isListItem(line: string): boolean {
+  return /^(?:[-*+]|\d+[.)])\s+/.test(line);
+}
+
+/** Table rows (`a | b | c`) make no sense out of their table. */
+function isTableRow(line: string): boolean {
+  return line.startsWith('|') || (line.match(/ \| /g)?.length ?? 0) >= 1;
+}
+
+function splitBlocks(text: string): string[] {
+  const blocks: string[] = [];
+  let current: string[] = [];
+  let inFence = false;
+  const flush = () => {
+    if (current.length > 0) blocks.push(current.join('\n').trim());
+    current = [];
+  };
+  for (const line of text.split('\n')) {
+    if (line.trimStart().startsWith('```')) {
+      if (!inFence) flush();
+      current.push(line);
+      inFence = !inFence;
+      if (!inFence) flush();
+      continue;
+    }
+    if (!inFence && line.trim() === '') flush();
+    else current.push(line);
+  }
+  flush();
+  return blocks.filter((block) => block !== '');
+}
+
+/** A line that ends without punctuation followed by one starting in lower case is one sentence. */
+function joinContinuations(sentences: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (const sentence of sentences) {
+    const previous = joined.at(-1);
+    if (previous !== undefined && !/[.!?:;)"'`]$/.test(previous) && /^[a-z]/.test(sentence)) joined[joined.length - 1] = `${previous} ${sentence}`;
+    else joined.push(sentence);
+  }
+  return joined;
+}

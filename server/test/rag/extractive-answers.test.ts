@@ -1,0 +1,109 @@
+/**
+ * The rules an extractive answer (no LLM) keeps, checked through the real pipeline: a small course
+ * written like third-party content (definitions after a lead-in, lists, an exercise section, a
+ * sentence opening with "It's", code) is ingested with the bundled model and asked over HTTP.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporaryDirectory } from '../helpers/app.js';
+import { answerText, eventOf, postChat, readEvents, startChatServer, type ChatServer } from '../helpers/chat.js';
+
+const PUMPS_PAGE = `---
+title: Hydraulic pumps
+---
+# Hydraulic pumps
+
+## What is a gear pump?
+
+Gear pumps appear in almost every hydraulic power unit on the shop floor. A gear pump is a positive-displacement pump that moves fluid by trapping it between the teeth of two meshing gears. Because it keeps pushing fluid even when the outlet is blocked, a gear pump needs a relief valve: pressure rises until the valve opens, or until a hose or seal bursts.
+
+## Design principles
+
+Every reliable pump installation is built upon several core principles:
+
+- Keep the inlet flooded so the pump never runs dry.
+- Size the relief valve for the full flow of the pump.
+- Filter the fluid before it reaches the gears.
+
+## Shut-off head
+
+It's the pressure a pump builds when its outlet is fully closed. Running at shut-off for long overheats the fluid, so controllers cap the time spent there.
+
+## Priming the pump
+
+Priming fills the pump and its suction line with fluid before the first start, so the gears never turn dry.
+To prime the pump from the controller, call the prime command and wait until flow is detected:
+
+\`\`\`python
+pump.prime(timeout_s=30)
+pump.wait_for_flow()
+\`\`\`
+
+## Exercises
+
+1. Why does a gear pump need a relief valve? Explain in two sentences.
+2. Which of the design principles above protects the gears from dirt?
+`;
+
+async function ask(server: ChatServer, message: string) {
+  const call = await postChat(server.url, { message });
+  const { events } = await readEvents(call.response);
+  return { answer: answerText(events), notCovered: eventOf(events, 'notice')?.data.code === 'not_covered' };
+}
+
+describe('extractive answers a reader would accept (bundled model, no LLM)', () => {
+  let server: ChatServer;
+  const docs = temporaryDirectory();
+  beforeAll(async () => {
+    mkdirSync(join(docs.path, 'hydraulics'));
+    writeFileSync(join(docs.path, 'hydraulics', 'pumps.md'), PUMPS_PAGE);
+    server = await startChatServer('pglite', {}, docs.path);
+  });
+  afterAll(async () => {
+    await server?.close();
+    docs.remove();
+  });
+
+  it('leads a "what is" answer with the definition, not the sentence before it', async () => {
+    const { answer, notCovered } = await ask(server, 'What is a gear pump?');
+    expect(notCovered).toBe(false);
+    expect(answer).toMatch(/^A gear pump is a positive-displacement pump/);
+  });
+
+  it('keeps a list whole, with the sentence that introduces it', async () => {
+    const { answer } = await ask(server, 'Which principles is a reliable pump installation built upon?');
+    expect(answer).toContain('built upon several core principles');
+    for (const item of ['Keep the inlet flooded', 'Size the relief valve', 'Filter the fluid']) expect(answer).toContain(item);
+  });
+
+  it('never quotes an exercise or a question as the answer', async () => {
+    const { answer, notCovered } = await ask(server, 'Why does a gear pump need a relief valve?');
+    expect(notCovered).toBe(false);
+    expect(answer).toContain('keeps pushing fluid even when the outlet is blocked');
+    expect(answer).not.toContain('Explain in two sentences');
+    expect(answer).not.toContain('?');
+  });
+
+  it('does not open with a pronoun whose antecedent it left out', async () => {
+    const { answer } = await ask(server, 'What is the shut-off head of a pump?');
+    expect(answer).toContain('pressure a pump builds when its outlet is fully closed');
+    expect(answer).not.toMatch(/^(?:It|It's|This|They)\b/);
+  });
+
+  it('shows code when asked how to do something in code, and not otherwise', async () => {
+    const howTo = await ask(server, 'How do I prime the pump from the controller? Show me the code.');
+    expect(howTo.answer).toContain('pump.prime(timeout_s=30)');
+    const what = await ask(server, 'What does priming a pump do?');
+    expect(what.answer).toContain('fills the pump and its suction line');
+    expect(what.answer).not.toContain('```');
+  });
+
+  it('answers in at most five cited sentences', async () => {
+    const { answer } = await ask(server, 'What happens when a pump runs at shut-off for a long time?');
+    const sentences = answer.split(/(?<=[.!?])\s+(?=[A-Z])/).filter((sentence) => sentence.trim() !== '');
+    expect(sentences.length).toBeGreaterThan(0);
+    expect(sentences.length).toBeLessThanOrEqual(5);
+    expect(answer).toMatch(/\[1\]/);
+  });
+});
