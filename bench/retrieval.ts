@@ -20,7 +20,7 @@ import { BundledEmbedder } from '../server/src/embed/bundled-embedder.js';
 import { normalize } from '../server/src/embed/embedder.js';
 import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
-import { retrieveRelevantChunks } from '../server/src/rag/retrieve.js';
+import { retrieveRelevantChunks } from '../server/src/rag/retrieval/retrieve.js';
 import type { CatalogChunk } from '../server/src/stores/chunk-catalog.js';
 import { EVAL_QUESTIONS, percentile } from './bench-support.js';
 import { createScratchPostgres } from './scratch-database.js';

@@ -17,7 +17,7 @@ const BENCHES: Record<string, string> = {
   retrieval: 'retrieval.ts',
   chat: 'chat.ts',
   memory: 'memory.ts',
-  'retrieval-quality': 'retrieval-quality.ts',
+  'answer-quality': 'answer-quality.ts',
 };
 const resultFile = (name: string) => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url));
 const README = fileURLToPath(new URL('./README.md', import.meta.url));

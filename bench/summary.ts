@@ -30,7 +30,15 @@ const memorySchema = z.object({
   }),
   chat_load: z.object({ chats_per_second: z.number(), failed: z.number() }),
 });
-const qualitySchema = z.object({ results: z.object({ hybrid: z.object({ all: z.object({ recall_at_1: z.number(), recall_at_5: z.number(), mrr: z.number() }) }) }) });
+const qualitySchema = z.object({
+  corpora: z.array(
+    z.object({
+      corpus: z.string(),
+      retrieval: z.object({ hybrid: z.object({ recall_at_1: z.number(), recall_at_5: z.number() }) }),
+      answers: z.object({ contains_fact: z.number().nullable(), offcourse_refused: z.number().nullable(), wrongly_refused: z.number().nullable() }),
+    }),
+  ),
+});
 
 export interface SummaryRow {
   area: string;
@@ -79,8 +87,9 @@ export function summarize(resultFile: (name: string) => string): SummaryRow[] {
   add('memory', 'RSS idle (after a restart)', `${memory.rss_mib.idle_after_restart} MiB`, reference);
   add('memory', 'RSS under chat load p50 / max', `${memory.rss_mib.under_chat_load_p50} / ${memory.rss_mib.under_chat_load_max} MiB`, `${memory.chat_load.chats_per_second} chats/s, ${memory.chat_load.failed} failed`);
 
-  const quality = read('retrieval-quality', qualitySchema);
-  const hybrid = quality.results.hybrid.all;
-  add('quality', 'hybrid retrieval recall@1 / recall@5 / MRR (eval set)', `${hybrid.recall_at_1} / ${hybrid.recall_at_5} / ${hybrid.mrr}`);
+  for (const corpus of read('answer-quality', qualitySchema).corpora) {
+    const { retrieval, answers } = corpus;
+    add('quality', `${corpus.corpus}: hybrid recall@1 / @5, answers with the fact`, `${retrieval.hybrid.recall_at_1} / ${retrieval.hybrid.recall_at_5}, ${answers.contains_fact ?? '–'}`, `off-course refused ${answers.offcourse_refused ?? '–'}, wrongly refused ${answers.wrongly_refused ?? '–'}`);
+  }
   return rows;
 }
