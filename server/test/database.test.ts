@@ -10,7 +10,7 @@ import { DATABASE_BACKENDS, freshDatabaseConfig, type TestDatabaseTarget } from 
 import { createFreshPostgresDatabase } from './helpers/postgres.js';
 
 const silent = pino({ level: 'silent' });
-const EXPECTED_TABLES = ['accounts', 'api_tokens', 'course_chunks', 'course_term_stats', 'feedback', 'messages', 'sessions', 'threads', 'users', 'vector_collections', 'verifications'];
+const EXPECTED_TABLES = ['accounts', 'api_tokens', 'course_chunks', 'course_search_stats', 'course_term_stats', 'feedback', 'messages', 'sessions', 'threads', 'users', 'vector_collections', 'verifications'];
 
 async function open(target: TestDatabaseTarget): Promise<Database> {
   return openDatabase({ databaseUrl: target.config.databaseUrl, dataDir: target.config.dataDir, log: silent });
