@@ -10,6 +10,12 @@ import type { QuestionIntent } from './question-intent.js';
 
 /** An answer long enough to answer, short enough to read in the panel; the sources hold the rest. */
 const MAX_ANSWER_WORDS = 120;
+/** A list longer than this many words weighs less than a sentence matching as much (see scoreUnit). */
+const LIST_WORDS_AT_FULL_WEIGHT = 30;
+/** How much less each later-ranked source weighs: retrieval saw the whole passage, a unit is a few words. */
+const SOURCE_RANK_DISCOUNT = 0.35;
+/** Content terms a course passage must share with a selection to explain it. */
+const MIN_TERMS_SHARED_WITH_SELECTION = 2;
 /** Sentences in an answer (a list counts as two). */
 const MAX_SENTENCES = 5;
 /** A unit joins the answer only if it is at least this relevant compared with the best one. */
@@ -44,12 +50,22 @@ export interface ChoiceInput {
 }
 
 export function chooseUnits(input: ChoiceInput): ChosenUnit[] {
-  // With no course passage to explain it from, a selection is quoted after all.
-  if (isVagueSelectionQuestion(input)) {
-    const fromCourse = chooseFrom(input, true);
-    if (fromCourse.length > 0) return fromCourse;
-  }
+  if (isVagueSelectionQuestion(input)) return explainSelection(input);
   return chooseFrom(input, false);
+}
+
+/**
+ * "Explain this" about a selection: its opening sentence says what it is about, then the course
+ * passages that speak of the same things explain it (not the selection read back). With no
+ * course passage close to it, the selection is quoted.
+ */
+function explainSelection(input: ChoiceInput): ChosenUnit[] {
+  const selectionIndex = input.sources.findIndex((source) => source.kind === 'selection');
+  const selectionUnits = (input.passages[selectionIndex]?.units ?? []).filter((unit) => !unit.unquotable);
+  const fromCourse = chooseFrom(input, true);
+  const [opening] = selectionUnits;
+  if (fromCourse.length === 0 || opening === undefined) return selectionUnits.slice(0, 3).map((unit) => ({ sourceIndex: selectionIndex, unit, titlePrefix: false }));
+  return [{ sourceIndex: selectionIndex, unit: opening, titlePrefix: false }, ...fromCourse.slice(0, MAX_SENTENCES - 1)];
 }
 
 function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
@@ -63,13 +79,17 @@ function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
     if (aboutSelection && source.kind === 'selection') return;
     if (source.kind === 'course' && EXERCISE_SECTION.test(source.title)) return;
     for (const unit of passages[sourceIndex]?.units ?? []) {
-      if (unit.unquotable) continue;
+      if (unit.unquotable || (unit.announcesCode === true && !input.intent.wantsCode)) continue;
       const text = [unit.text, ...unit.items].join(' ');
-      candidates.push({ sourceIndex, unit, terms: new Set(contentTerms(text)), words: text.split(/\s+/).length, score: 0 });
+      // A section's first sentence is about its title ("## Shut-off head" / "It's the pressure…").
+      const context = unit.position === 0 && source.kind === 'course' ? contentTerms(source.title) : [];
+      candidates.push({ sourceIndex, unit, terms: new Set([...contentTerms(text), ...context]), words: text.split(/\s+/).length, score: 0 });
     }
   });
   const echoesSelection = (candidate: Candidate) => selectionTerms !== undefined && overlap(candidate.terms, selectionTerms) > 0.8 && candidate.terms.size > 4;
-  const usable = candidates.filter((candidate) => !echoesSelection(candidate));
+  // A course passage explains a selection only if it speaks of at least two of the same things.
+  const aboutOtherThings = (candidate: Candidate) => selectionTerms !== undefined && sharedCount(candidate.terms, selectionTerms) < MIN_TERMS_SHARED_WITH_SELECTION;
+  const usable = candidates.filter((candidate) => !echoesSelection(candidate) && !aboutOtherThings(candidate));
 
   // Rarer words say more about what the question is after ("zmp" more than "robot").
   const documentFrequency = new Map<string, number>();
@@ -102,13 +122,22 @@ function scoreUnit(candidate: Candidate, questionTerms: ReadonlySet<string>, wei
   const source = input.sources[candidate.sourceIndex] as GroundingSource;
   const { unit } = candidate;
   // Sources come ranked: earlier ones are likelier to hold the answer. A selection was chosen by the reader.
-  const sourcePrior = source.kind === 'selection' ? 1.3 : 1 / (1 + 0.15 * candidate.sourceIndex);
+  const sourcePrior = source.kind === 'selection' ? 1.3 : 1 / (1 + SOURCE_RANK_DISCOUNT * candidate.sourceIndex);
   // The opening sentences of a section usually state its subject.
   const positionPrior = 1 + 0.25 / (1 + unit.position);
-  // Fragments and run-ons read badly alone; a list is read as a whole.
-  const standalone = unit.kind === 'list' ? 1 : candidate.words < 5 ? 0.3 : candidate.words > 60 ? 0.6 : 1;
+  // Fragments and run-ons read badly alone. A list holds many words, so it would match many
+  // questions a little: it weighs by length (a list is read as a whole), more so without a
+  // sentence introducing it (a bare list of fragments says little on its own).
+  const standalone =
+    unit.kind === 'list'
+      ? (unit.text === '' ? 0.7 : 1) / Math.sqrt(Math.max(1, candidate.words / LIST_WORDS_AT_FULL_WEIGHT))
+      : candidate.words < 5
+        ? 0.3
+        : candidate.words > 60
+          ? 0.6
+          : 1;
   // Even with no word in common, the best source's opening sentence is a fair answer to a paraphrase.
-  const fallback = candidate.sourceIndex === 0 && unit.position === 0 ? 0.5 : 0;
+  const fallback = matched === 0 && candidate.sourceIndex === 0 && unit.position === 0 ? 0.5 : 0;
   // A sentence that leans on one before it is a weaker lead than one that stands alone.
   const dangling = unit.kind === 'sentence' && DANGLING_START.test(unit.text) ? 0.85 : 1;
   return (matched + fallback) * sourcePrior * positionPrior * standalone * dangling * intentFit(candidate, input.intent);
@@ -120,7 +149,7 @@ function intentFit(candidate: Candidate, intent: QuestionIntent): number {
   switch (intent.kind) {
     case 'definition': {
       const namesSubject = intent.subject.length > 0 && intent.subject.every((term) => candidate.terms.has(term));
-      const defines = /\b(?:is|are|refers to|means|describes|stands for|is called|are called)\b/i.test(text);
+      const defines = /\b(?:is|are|(?:it|this|that)'s|refers to|means|describes|stands for|is called|are called|lets|allows)\b/i.test(text);
       return namesSubject && defines ? 1.8 : namesSubject ? 1.2 : 1;
     }
     case 'quantity':
@@ -182,9 +211,13 @@ function isVagueSelectionQuestion({ question, sources }: ChoiceInput): boolean {
   return contentTerms(question).filter((term) => !SELECTION_VERBS.has(term)).length === 0;
 }
 
-function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+function sharedCount(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let shared = 0;
   for (const term of a) if (b.has(term)) shared += 1;
-  return shared / Math.min(a.size, b.size);
+  return shared;
+}
+
+function overlap(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  return sharedCount(a, b) / Math.min(a.size, b.size);
 }

@@ -24,7 +24,7 @@ export class ExtractiveGenerator implements Generator {
     for (const unit of chosen) {
       if (request.signal.aborted) return;
       const source = request.sources[unit.sourceIndex] as GroundingSource;
-      yield { type: 'delta', text: `${separatorBetween(previous, unit)}${render(unit, source)}` };
+      yield { type: 'delta', text: `${separatorBetween(previous, unit)}${render(unit, source, previous)}` };
       previous = unit;
     }
     const code = wantsCodeBlock(intent, chosen) ? firstCodeBlock(request.sources, passages, chosen) : undefined;
@@ -39,9 +39,12 @@ function separatorBetween(previous: ChosenUnit | undefined, next: ChosenUnit): s
   return sameParagraph && previous.unit.kind === 'sentence' && next.unit.kind === 'sentence' ? ' ' : '\n\n';
 }
 
-function render({ unit, titlePrefix }: ChosenUnit, source: GroundingSource): string {
-  const prefix = titlePrefix ? `${source.title}: ` : '';
-  if (unit.kind === 'sentence') return `${prefix}${withCitation(unit.text, source.id)}`;
+function render({ unit, titlePrefix, sourceIndex }: ChosenUnit, source: GroundingSource, previous: ChosenUnit | undefined): string {
+  // The reader's own selection is announced as such, so it never reads as the course's words.
+  const quotesSelection = source.kind === 'selection' && previous?.sourceIndex !== sourceIndex;
+  const prefix = quotesSelection ? 'Your selection says: ' : titlePrefix ? `${source.title}: ` : '';
+  // A sentence announcing code ends in a colon; the code, when shown, comes after the answer.
+  if (unit.kind === 'sentence') return `${prefix}${withCitation(unit.text.replace(/:$/, '.'), source.id)}`;
   const items = unit.items.map((item) => `- ${item}`).join('\n');
   if (unit.text === '') return `${items} [${source.id}]`;
   return `${prefix}${unit.text.replace(/:\s*$/, '')} [${source.id}]:\n\n${items}`;

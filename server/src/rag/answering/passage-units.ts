@@ -19,6 +19,8 @@ export interface PassageUnit {
   opensParagraph: boolean;
   /** Never an answer on its own: a question, a placeholder, a heading-like fragment. */
   unquotable: boolean;
+  /** A sentence ending in a colon before a code block: quoted only when the answer shows code. */
+  announcesCode?: boolean;
 }
 
 export interface Passage {
@@ -35,10 +37,12 @@ const MAX_ITEM_CHARS = 220;
 export function readPassage(text: string): Passage {
   const units: PassageUnit[] = [];
   const codeBlocks: string[] = [];
+  const introducesCode = new Set<PassageUnit | undefined>();
   let paragraph = 0;
   for (const block of splitBlocks(text)) {
     if (block.startsWith('```')) {
       codeBlocks.push(block);
+      introducesCode.add(units.at(-1));
       continue;
     }
     paragraph += 1;
@@ -49,6 +53,13 @@ export function readPassage(text: string): Passage {
     }
     const sentences = joinContinuations(lines.flatMap((line) => splitSentences(line.replace(/^(?:[-*+]|\d+[.)])\s+/, ''))));
     sentences.forEach((sentence, index) => units.push(sentenceUnit(sentence, paragraph, units.length, index === 0)));
+  }
+  // "…with the ground at height zero:" announces something an answer will not show (an equation,
+  // a table, code); one announcing code may lead a how-to answer that shows the code.
+  for (const unit of units) {
+    if (unit.kind !== 'sentence' || !unit.text.endsWith(':')) continue;
+    if (introducesCode.has(unit)) unit.announcesCode = true;
+    else unit.unquotable = true;
   }
   return { units, codeBlocks };
 }

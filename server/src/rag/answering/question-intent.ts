@@ -21,7 +21,7 @@ const COMPARISON = /\b(?:difference|differences|differ|differs|vs\.?|versus|comp
 const QUANTITY = /\bhow (?:many|much|long|fast|big|large|small|often|far|high|old)\b|\b(?:what|which) (?:version|versions|port|number|percentage|size|value|rate|frequency|year|limit)\b|\bdefault\b|\bminimum\b|\bmaximum\b/i;
 const HOW_TO = /^\s*(?:how (?:do|can|should|would|could|does) (?:i|we|you|one)\b|how to\b|what(?:'s| is) the (?:command|way|syntax) to\b|steps? to\b)|\b(?:install|set up|setup|configure|enable|disable|add|create|write|run|launch|deploy)\b.*\?\s*$/i;
 const REASON = /^\s*(?:why|what(?:'s| is) the (?:reason|point|purpose)|what for)\b/i;
-const DEFINITION = /^\s*(?:what(?:'s| is| are| does)\s+(?:an?\s+|the\s+)?(.+?)(?:\s+(?:mean|stand for|do))?|define\s+(.+)|what do (?:you|they|we) mean by\s+(.+)|meaning of\s+(.+))\s*\??\s*$/i;
+const DEFINITION = /^\s*(?:what(?:'s| is| are| does)\s+(?:an?\s+|the\s+)?(.+?)(?:\s+(?:mean|stand for|do|used for|for|good for))?|define\s+(.+)|what do (?:you|they|we) mean by\s+(.+)|meaning of\s+(.+))\s*\??\s*$/i;
 /** Questions that ask to see something to type. */
 const WANTS_CODE = /\b(?:code|example|snippet|command|commands|syntax|script|config|configuration file|cli|terminal|how do i|how to|how can i|write|run|launch|install|configure)\b/i;
 

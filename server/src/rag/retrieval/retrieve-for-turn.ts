@@ -47,14 +47,16 @@ export async function retrieveForTurn(
   const search = async (query: string): Promise<TurnRetrieval> => {
     const preferPage = turn.request.selection?.page_url ?? turn.request.page_url;
     const { mode } = options;
-    const [found, unfamiliar] = await Promise.all([
+    const found =
       mode === undefined
-        ? retrieveWithFallback(knowledge, query, limit, { preferPage }, options.log)
-        : searchCourse(knowledge, query, limit, { mode, preferPage }).then((found) => ({ ...found, lexicalOnly: false })),
-      unfamiliarWords(knowledge.catalog, query),
-    ]);
-    return { ...found, unfamiliarWords: unfamiliar, query };
+        ? await retrieveWithFallback(knowledge, query, limit, { preferPage }, options.log)
+        : { ...(await searchCourse(knowledge, query, limit, { mode, preferPage })), lexicalOnly: false };
+    return { ...found, unfamiliarWords: await unfamiliar, query };
   };
+  // Only the reader's new words count: the previous question was answered already, and a
+  // selection is course text.
+  const unfamiliar = unfamiliarWords(knowledge.catalog, turn.request.message);
+  unfamiliar.catch(() => undefined);
   const [first, second] = candidateQueries(turn);
   const retrieved = await search(first);
   if (second === undefined || options.covers(retrieved)) return retrieved;
