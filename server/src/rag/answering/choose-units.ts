@@ -64,7 +64,8 @@ function explainSelection(input: ChoiceInput): ChosenUnit[] {
   const selectionUnits = (input.passages[selectionIndex]?.units ?? []).filter((unit) => !unit.unquotable);
   const fromCourse = chooseFrom(input, true);
   const [opening] = selectionUnits;
-  if (fromCourse.length === 0 || opening === undefined) return selectionUnits.slice(0, 3).map((unit) => ({ sourceIndex: selectionIndex, unit, titlePrefix: false }));
+  if (opening === undefined) return fromCourse;
+  if (fromCourse.length === 0) return selectionUnits.slice(0, 3).map((unit) => ({ sourceIndex: selectionIndex, unit, titlePrefix: false }));
   return [{ sourceIndex: selectionIndex, unit: opening, titlePrefix: false }, ...fromCourse.slice(0, MAX_SENTENCES - 1)];
 }
 

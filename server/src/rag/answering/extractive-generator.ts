@@ -20,6 +20,10 @@ export class ExtractiveGenerator implements Generator {
     const intent = readIntent(request.question);
     const passages = request.sources.map((source) => readPassage(source.text));
     const chosen = chooseUnits({ question: request.question, intent, sources: request.sources, passages });
+    if (chosen.length === 0 && request.sources.length > 0) {
+      // Close passages, but no sentence of them that can be quoted as an answer: point at them.
+      yield { type: 'delta', text: `No sentence of the course answers this directly; the closest sections are ${request.sources.map((source) => `[${source.id}]`).join(', ')}.` };
+    }
     let previous: ChosenUnit | undefined;
     for (const unit of chosen) {
       if (request.signal.aborted) return;
