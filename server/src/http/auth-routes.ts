@@ -2,6 +2,7 @@ import { ERROR_CATALOGUE, REQUEST_ID_HEADER, type ErrorCode } from '@docent/prot
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_BASE_PATH, SESSION_COOKIE_NAME, type Accounts } from '../auth/accounts.js';
 import type { HistoryStore } from '../chat/history-store.js';
+import { AppError } from '../errors.js';
 import { errorBody } from './error-handler.js';
 import type { ReaderResolver } from './reader.js';
 import { VISITOR_COOKIE } from './visitor.js';
@@ -49,8 +50,24 @@ export const authRoutes: FastifyPluginAsync<AuthRouteOptions> = async (app, opti
   for (const endpoint of GUARDED_ENDPOINTS) {
     app.post(`${AUTH_BASE_PATH}${endpoint}`, { config: { rateLimit: options.rateLimit }, schema: { hide: true } }, handle);
   }
-  app.route({ method: ['GET', 'POST'], url: `${AUTH_BASE_PATH}/*`, schema: { hide: true }, handler: handle });
+  app.route({
+    method: ['GET', 'POST'],
+    url: `${AUTH_BASE_PATH}/*`,
+    schema: { hide: true },
+    handler: (request, reply) => {
+      // better-auth resolves "/./", "/x/../" and "%2e" itself, so another spelling of a limited
+      // endpoint would land here, past its rate limit: only canonical paths are served.
+      if (!isCanonicalPath(request.url)) throw new AppError('not_found', `Route ${request.method}:${request.url.split('?')[0] ?? ''} not found`);
+      return handle(request, reply);
+    },
+  });
 };
+
+/** A path with no dot segments (plain or percent-encoded) and no empty segments. */
+function isCanonicalPath(url: string): boolean {
+  const path = url.split('?')[0] ?? '';
+  return !path.includes('//') && URL.canParse(path, 'http://docent.invalid') && new URL(path, 'http://docent.invalid').pathname === path;
+}
 
 async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, options: AuthRouteOptions): Promise<FastifyReply> {
   const response = await options.accounts.handler(toWebRequest(request, options.publicUrl));

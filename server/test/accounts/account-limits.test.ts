@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { eventOf, readEvents, startChatServer, type ChatServer } from '../helpers/chat.js';
@@ -12,10 +13,27 @@ async function signUp(send: (request: { url: string; payload: unknown }) => Prom
   return `docent.session_token=${session?.value ?? ''}`;
 }
 
+/** POSTs JSON with the path exactly as given (as `curl --path-as-is` does): fetch would resolve dot segments. */
+function postAsIs(base: string, path: string, payload: unknown, headers: Record<string, string>): Promise<{ status: number; body: unknown; requestId: string | undefined }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const request = httpRequest({ hostname, port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown, requestId: response.headers['x-request-id'] as string | undefined }));
+    });
+    request.on('error', reject);
+    request.end(JSON.stringify(payload));
+  });
+}
+
 describe('limits for signed-in readers', () => {
   let test: TestApp;
+  let url: string;
   beforeAll(async () => {
     test = await startTestApp('pglite', { RATE_LIMIT_CHAT_PER_MINUTE: '3', RATE_LIMIT_AUTH_PER_MINUTE: '3', TRUST_PROXY: 'true', REQUIRE_EMAIL_VERIFICATION: 'false' });
+    url = await test.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await test.close();
@@ -46,6 +64,27 @@ describe('limits for signed-in readers', () => {
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     expect(limited.json()).toMatchObject({ error: { code: 'rate_limited', request_id: limited.headers['x-request-id'] } });
     expect((await attempt('192.0.2.8')).statusCode).toBe(401);
+  });
+
+  it.each([
+    '/api/auth/./sign-in/email',
+    '/api/auth/x/../sign-in/email',
+    '/api/auth//sign-in/email',
+    '/api/auth/sign-in/email/',
+    '/api/auth/%2e/sign-in/email',
+    '/api/auth/SIGN-IN/email',
+    '/api/auth/sign-in%2Femail',
+    '/api/auth/./request-password-reset',
+  ])('gives %s (sent as is) no more attempts than the limit allows', async (path) => {
+    const address = `192.0.2.${100 + path.length}`;
+    const statuses: number[] = [];
+    for (let guess = 1; guess <= 5; guess += 1) {
+      const response = await postAsIs(url, path, { email: 'lin@example.test', password: 'guess' }, { 'x-forwarded-for': address });
+      statuses.push(response.status);
+      expect(response.body).toMatchObject({ error: { request_id: response.requestId } });
+    }
+    // Refused as an unknown route, or counted by the real route's limit (3 a minute here).
+    expect(statuses.slice(3).every((status) => status === 404 || status === 429)).toBe(true);
   });
 });
 
