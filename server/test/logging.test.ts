@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
 import { captureLogs, startTestApp, testConfig } from './helpers/app.js';
@@ -63,6 +64,25 @@ describe('structured logs', () => {
     expect(text).toContain('database unreachable');
     expect(text).toContain('postgres://docent:[REDACTED]@127.0.0.1:1/docent');
     expect(text).not.toContain(DB_PASSWORD);
+  });
+
+  it('never logs the parameters of a failed database query (they carry session and reset tokens)', async () => {
+    const logs = captureLogs();
+    const testApp = await startTestApp('pglite', { LOG_LEVEL: 'info' }, { logDestination: logs });
+    const sessionToken = 'sess-Qm9vYmFy-4242';
+    try {
+      const failure = await testApp.app.database.db.execute(sql`select * from no_such_sessions where token = ${sessionToken}`).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(Error);
+      testApp.app.log.error({ err: failure }, 'the database failed while answering');
+    } finally {
+      await testApp.close();
+    }
+    const event = logs.lines.find((line) => line.msg === 'the database failed while answering');
+    expect(JSON.stringify(event)).toContain('no_such_sessions');
+    expect(logs.text()).not.toContain(sessionToken);
   });
 
   it('redacts secret-named fields anywhere in an event but keeps counts', async () => {

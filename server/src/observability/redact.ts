@@ -1,6 +1,7 @@
 /**
  * Redaction applied to every log event, wherever in the event a secret hides: values of fields
- * whose names look secret, and passwords inside connection URLs (postgres://user:PASSWORD@host).
+ * whose names look secret, passwords inside connection URLs (postgres://user:PASSWORD@host), and
+ * the parameters of failed database queries.
  */
 export const REDACTED = '[REDACTED]';
 
@@ -8,12 +9,18 @@ export const REDACTED = '[REDACTED]';
  * Field names whose values are never logged: any name containing one of these words, matched
  * case-insensitively (`password`, `db_password`, `refresh_token`, `x-api-key`, `Set-Cookie`...).
  */
-const SECRET_FIELD_NAME = /password|passwd|secret|token|credential|authorization|cookie|api[-_]?key|private[-_]?key/i;
+const SECRET_FIELD_NAME = /password|passwd|secret|token|credential|authorization|cookie|api[-_]?key|private[-_]?key|\bparams\b|parameters/i;
 
 /** `scheme://user:password@` → keeps the user, hides the password. */
 const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*):[^\s@/]*@/gi;
 /** Secrets passed in query strings (`?token=...`, `&api_key=...`). */
 const SECRET_QUERY_PARAM = /([?&](?:[^=&\s]*(?:token|secret|password|api[-_]?key|apikey)[^=&\s]*)=)[^&\s#]*/gi;
+
+/**
+ * A failed query's parameters, which drizzle writes into its error message and stack
+ * (`Failed query: … where token = $1\nparams: TOKEN`): session and reset tokens among them.
+ */
+const QUERY_PARAMETERS = /(^|\n)(params: )[^\n]*/g;
 
 /** Tokens carried in a path (better-auth's password-reset link: `/reset-password/TOKEN`). */
 const SECRET_PATH_SEGMENT = /(\/reset-password\/)[^/?#\s]+/gi;
@@ -30,7 +37,8 @@ export function redactString(value: string): string {
   // Cheap pre-checks first: this runs on every string of every log event.
   const withoutCredentials = value.includes('@') ? value.replace(URL_CREDENTIALS, `$1:${REDACTED}@`) : value;
   const withoutQuerySecrets = withoutCredentials.includes('=') ? withoutCredentials.replace(SECRET_QUERY_PARAM, `$1${REDACTED}`) : withoutCredentials;
-  return withoutQuerySecrets.includes('/reset-password/') ? withoutQuerySecrets.replace(SECRET_PATH_SEGMENT, `$1${REDACTED}`) : withoutQuerySecrets;
+  const withoutPathSecrets = withoutQuerySecrets.includes('/reset-password/') ? withoutQuerySecrets.replace(SECRET_PATH_SEGMENT, `$1${REDACTED}`) : withoutQuerySecrets;
+  return withoutPathSecrets.includes('params: ') ? withoutPathSecrets.replace(QUERY_PARAMETERS, `$1$2${REDACTED}`) : withoutPathSecrets;
 }
 
 export function isSecretFieldName(name: string): boolean {
