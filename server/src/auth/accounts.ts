@@ -83,7 +83,9 @@ export function createAccounts(db: DocentDb, settings: AccountSettings, mailer: 
           // The questionnaire is optional; what is given must be well-formed.
           before: (user) => {
             const raw = (user as { profile?: unknown }).profile;
-            if (raw === undefined || raw === null) return Promise.resolve({ data: { ...user, profile: {} } });
+            // No questionnaire stays null (read as {}): an existing address's sign-up answers with
+            // better-auth's stand-in user, whose profile is null, and the two must not differ.
+            if (raw === undefined || raw === null) return Promise.resolve({ data: user });
             const profile = readerProfileSchema.safeParse(raw);
             if (!profile.success) throw new APIError('BAD_REQUEST', { message: `profile: ${profile.error.issues[0]?.message ?? 'is invalid'}`, code: 'INVALID_PROFILE' });
             return Promise.resolve({ data: { ...user, profile: profile.data } });
