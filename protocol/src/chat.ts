@@ -4,19 +4,24 @@ import { errorCodeSchema } from './errors.js';
 export const MAX_CHAT_MESSAGE_LENGTH = 4_000;
 export const MAX_SELECTION_LENGTH = 8_000;
 
+/** Text a reader sends is stored in PostgreSQL, which cannot hold a NUL character. */
+export const withoutNul = (text: z.ZodString) => text.refine((value) => !value.includes('\u0000'), 'must not contain NUL characters');
+
 const nonEmptyText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`);
+  withoutNul(
+    z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(max, `must be at most ${max} characters`),
+  );
 
 /** Text the reader selected on a course page, asked about. */
 export const selectionSchema = z.object({
   text: nonEmptyText(MAX_SELECTION_LENGTH),
-  page_url: z.string().min(1).max(2_000),
+  page_url: withoutNul(z.string().min(1).max(2_000)),
   /** The heading of the section the selection sits in, when the page knows it. */
-  heading: z.string().max(500).optional(),
+  heading: withoutNul(z.string().max(500)).optional(),
 });
 export type Selection = z.infer<typeof selectionSchema>;
 
@@ -27,7 +32,7 @@ export const chatRequestSchema = z.object({
   message: nonEmptyText(MAX_CHAT_MESSAGE_LENGTH),
   selection: selectionSchema.optional(),
   /** The page the reader is on (helps retrieval prefer its sections). */
-  page_url: z.string().min(1).max(2_000).optional(),
+  page_url: withoutNul(z.string().min(1).max(2_000)).optional(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
 

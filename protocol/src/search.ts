@@ -1,15 +1,17 @@
 import { z } from 'zod';
-import { chatStreamEventSchemas } from './chat.js';
+import { chatStreamEventSchemas, withoutNul } from './chat.js';
 
 export const MAX_SEARCH_QUERY_LENGTH = 2_000;
 
 /** `GET /api/v1/search?q=&k=`: course passages ranked by relevance to a question. */
 export const searchQuerySchema = z.object({
-  q: z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(MAX_SEARCH_QUERY_LENGTH, `must be at most ${MAX_SEARCH_QUERY_LENGTH} characters`),
+  q: withoutNul(
+    z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(MAX_SEARCH_QUERY_LENGTH, `must be at most ${MAX_SEARCH_QUERY_LENGTH} characters`),
+  ),
   k: z.coerce.number().int().min(1).max(50).default(5),
 });
 export type SearchQuery = z.infer<typeof searchQuerySchema>;

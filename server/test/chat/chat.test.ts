@@ -135,6 +135,11 @@ describe.each(DATABASE_BACKENDS)('chat with extractive answers ($name)', ({ name
       [{ message: 'hi', selection: { text: '', page_url: '/docs/x' } }, 'body.selection.text'],
       [{ message: 'hi', selection: { text: 'y'.repeat(8_001), page_url: '/docs/x' } }, 'body.selection.text'],
       [{ message: 'hi', thread_id: 'not-a-uuid' }, 'body.thread_id'],
+      // PostgreSQL cannot store a NUL character: refused here, not as a database error (500).
+      [{ message: 'what is\u0000 a joint?' }, 'body.message'],
+      [{ message: 'hi', selection: { text: 'a\u0000b', page_url: '/docs/x' } }, 'body.selection.text'],
+      [{ message: 'hi', selection: { text: 'ab', page_url: '/docs/\u0000' } }, 'body.selection.page_url'],
+      [{ message: 'hi', page_url: '/docs/\u0000' }, 'body.page_url'],
     ];
     for (const [body, field] of cases) {
       const { response } = await postChat(server.url, body);

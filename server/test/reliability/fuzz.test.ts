@@ -32,6 +32,9 @@ const strangeString = fc.oneof(
   fc.string({ minLength: 4_001, maxLength: 20_000 }),
 );
 
+/** Text of a fine length holding a NUL character, which PostgreSQL cannot store. */
+const withNul = fc.tuple(fc.string({ maxLength: 100 }), fc.string({ maxLength: 100 })).map(([before, after]) => `${before}x\u0000${after}`);
+
 /** Any JSON value, including deep nesting. */
 const anyJson = fc.oneof(
   fc.jsonValue({ maxDepth: 4 }),
@@ -102,13 +105,13 @@ describe('bad input never breaks the server', () => {
   const endpoints: Endpoint[] = [
     {
       name: 'POST /api/v1/chat',
-      request: json('POST', '/api/v1/chat', brokenObject({ message: fc.oneof(strangeString.filter((text) => text.trim() === '' || text.length > 4_000), fc.integer(), fc.constant(null), anyJson), thread_id: notUuid, selection: anyJson, page_url: fc.integer() }, chatRequestSchema)),
+      request: json('POST', '/api/v1/chat', brokenObject({ message: fc.oneof(strangeString.filter((text) => text.trim() === '' || text.length > 4_000), withNul, fc.integer(), fc.constant(null), anyJson), thread_id: notUuid, selection: anyJson, page_url: fc.integer() }, chatRequestSchema)),
     },
     {
       name: 'GET /api/v1/search',
-      // Either the question is empty or too long, or k is not a number from 1 to 50.
+      // Either the question is empty, too long or holds a NUL, or k is not a number from 1 to 50.
       request: fc
-        .tuple(fc.oneof(fc.constantFrom('', '   '), fc.string({ minLength: MAX_SEARCH_QUERY_LENGTH + 1, maxLength: MAX_SEARCH_QUERY_LENGTH * 3 }), strangeString), fc.oneof(fc.string({ maxLength: 20 }).filter((k) => !(k.trim() !== '' && Number.isInteger(Number(k)) && Number(k) >= 1 && Number(k) <= 50)), fc.integer({ min: 51 }).map(String), fc.integer({ max: 0 }).map(String)), headers)
+        .tuple(fc.oneof(fc.constantFrom('', '   '), fc.string({ minLength: MAX_SEARCH_QUERY_LENGTH + 1, maxLength: MAX_SEARCH_QUERY_LENGTH * 3 }), strangeString, withNul), fc.oneof(fc.string({ maxLength: 20 }).filter((k) => !(k.trim() !== '' && Number.isInteger(Number(k)) && Number(k) >= 1 && Number(k) <= 50)), fc.integer({ min: 51 }).map(String), fc.integer({ max: 0 }).map(String)), headers)
         .map(([q, k, sent]) => ({ method: 'GET' as const, url: `/api/v1/search?q=${encode(q)}&k=${encode(k)}`, headers: sent })),
     },
     { name: 'GET /api/v1/threads/:id/messages', request: fc.tuple(badIdSegment, headers).map(([id, sent]) => ({ method: 'GET', url: `/api/v1/threads/${id}/messages`, headers: sent })) },
