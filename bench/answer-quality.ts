@@ -6,7 +6,7 @@
  * questions wrongly refused, and latency. Writes bench/results/answer-quality.json and the table in
  * bench/README.md. `--misses` lists every question answered wrongly.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/src/config.js';
 import { BundledModelThread } from '../server/src/embed/bundled-model-thread-client.js';
@@ -14,14 +14,12 @@ import { CachedEmbedder } from '../server/src/embed/cached-embedder.js';
 import { OpenAiCompatibleEmbedder } from '../server/src/embed/openai-compatible-embedder.js';
 import { createGenerator } from '../server/src/rag/answering/create-generator.js';
 import { defaultMinDenseScore } from '../server/src/rag/retrieval/relevance.js';
-import { percentile } from './bench-support.js';
+import { BENCH_README, percentile, rewriteReadmeSection } from './bench-support.js';
 import { chooseCorpora } from './eval/corpora.js';
 import { DiskCachedEmbedder } from './eval/embedding-cache.js';
 import { evaluateCorpus, MODES, round, type AnswerRecord, type CorpusEvaluation } from './eval/run-corpus.js';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/answer-quality.json', import.meta.url));
-const README = fileURLToPath(new URL('./README.md', import.meta.url));
-const MARKERS = ['<!-- answer-quality:start -->', '<!-- answer-quality:end -->'] as const;
 
 const argv = process.argv.slice(2);
 const corpora = chooseCorpora(argv);
@@ -69,7 +67,7 @@ console.log(`Overall: fact ${overall.contains_fact}, cites page ${overall.cites_
 const report = { bench: 'answer-quality', measured_at: new Date().toISOString(), embedder: bulk.id, generator: generator.name, min_dense_score: minDenseScore, corpora: summaries, overall, answers: Object.fromEntries(evaluations.map((evaluation) => [evaluation.corpus, evaluation.answers])) };
 writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
 writeReadmeTable(rows);
-console.log(`Wrote ${RESULTS_FILE} and the table in ${README}`);
+console.log(`Wrote ${RESULTS_FILE} and the table in ${BENCH_README}`);
 
 function answerFigures(answers: readonly AnswerRecord[]) {
   const share = (values: readonly boolean[]) => (values.length === 0 ? null : round(values.filter(Boolean).length / values.length));
@@ -99,13 +97,8 @@ function printMisses(answers: readonly AnswerRecord[]): void {
 }
 
 function writeReadmeTable(tableRows: readonly Record<string, string | number | null>[]): void {
-  const readme = readFileSync(README, 'utf8');
-  const [startMarker, endMarker] = MARKERS;
-  const start = readme.indexOf(startMarker);
-  const end = readme.indexOf(endMarker);
-  if (start === -1 || end < start) throw new Error(`${README} lacks the ${startMarker} … ${endMarker} section`);
   const columns = Object.keys(tableRows[0] ?? {});
   const table = [`| ${columns.join(' | ')} |`, `| ${columns.map(() => '---').join(' | ')} |`, ...tableRows.map((row) => `| ${columns.map((column) => String(row[column] ?? '–')).join(' | ')} |`)];
   const heading = `Measured ${new Date().toISOString().slice(0, 10)} with ${bulk.id} and the ${generator.name} generator (modes: ${MODES.join(', ')}; top 5):`;
-  writeFileSync(README, `${readme.slice(0, start + startMarker.length)}\n${heading}\n\n${table.join('\n')}\n${readme.slice(end)}`);
+  rewriteReadmeSection('answer-quality', `${heading}\n\n${table.join('\n')}`);
 }

@@ -1,6 +1,6 @@
 /** What the benchmarks share: the eval questions, percentiles, and servers in their own process. */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -23,6 +23,19 @@ export function percentile(values: readonly number[], fraction: number, decimals
   const sorted = [...values].sort((a, b) => a - b);
   const scale = 10 ** decimals;
   return Math.round((sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(fraction * sorted.length) - 1))] ?? 0) * scale) / scale;
+}
+
+/** bench/README.md, whose generated sections benches rewrite. */
+export const BENCH_README = fileURLToPath(new URL('./README.md', import.meta.url));
+
+/** Replaces what lies between `<!-- name:start -->` and `<!-- name:end -->` in bench/README.md. */
+export function rewriteReadmeSection(name: string, content: string): void {
+  const readme = readFileSync(BENCH_README, 'utf8');
+  const [startMarker, endMarker] = [`<!-- ${name}:start -->`, `<!-- ${name}:end -->`];
+  const start = readme.indexOf(startMarker);
+  const end = readme.indexOf(endMarker);
+  if (start === -1 || end < start) throw new Error(`${BENCH_README} lacks the ${startMarker} … ${endMarker} section`);
+  writeFileSync(BENCH_README, `${readme.slice(0, start + startMarker.length)}\n${content}\n${readme.slice(end)}`);
 }
 
 /**

@@ -5,9 +5,10 @@
  * reruns only some benches and summarizes with the others' last results.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { rewriteReadmeSection } from './bench-support.js';
 import { summarize, type SummaryRow } from './summary.js';
 
 /** Name → script; the name is also its result file, bench/results/<name>.json. */
@@ -20,19 +21,11 @@ const BENCHES: Record<string, string> = {
   'answer-quality': 'answer-quality.ts',
 };
 const resultFile = (name: string) => fileURLToPath(new URL(`./results/${name}.json`, import.meta.url));
-const README = fileURLToPath(new URL('./README.md', import.meta.url));
-const README_MARKERS = ['<!-- latest-results:start -->', '<!-- latest-results:end -->'] as const;
-
 /** bench/README.md's results section, rewritten from the same rows as the printed table. */
 function writeReadmeResults(rows: readonly SummaryRow[], heading: string): void {
-  const readme = readFileSync(README, 'utf8');
-  const [startMarker, endMarker] = README_MARKERS;
-  const start = readme.indexOf(startMarker);
-  const end = readme.indexOf(endMarker);
-  if (start === -1 || end < start) throw new Error(`${README} lacks the ${startMarker} … ${endMarker} section`);
   const cell = (text: string) => text.replaceAll('|', '\\|');
   const table = ['| area | figure | value | reference |', '| --- | --- | --- | --- |', ...rows.map((row) => `| ${cell(row.area)} | ${cell(row.figure)} | ${cell(row.value)} | ${cell(row.reference)} |`)];
-  writeFileSync(README, `${readme.slice(0, start + startMarker.length)}\n${heading}\n\n${table.join('\n')}\n${readme.slice(end)}`);
+  rewriteReadmeSection('latest-results', `${heading}\n\n${table.join('\n')}`);
 }
 
 const requested = process.argv.slice(2);

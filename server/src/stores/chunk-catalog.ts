@@ -19,16 +19,16 @@ const BM25_B = 0.75;
 /** A query word in a passage's heading path (or chapter title) counts this many times a body word. */
 const HEADING_WEIGHT = 3;
 
-/**
- * The relational record of every course chunk: text and payload, content hashes for incremental
- * ingest, and full-text search for the lexical half of hybrid retrieval. Kept whichever store
- * holds the vectors.
- */
 export interface TextMatch extends ScoredId {
   /** Share (0–1) of the query's IDF weight found in the passage. */
   coverage: number;
 }
 
+/**
+ * The relational record of every course chunk: text and payload, content hashes for incremental
+ * ingest, and full-text search for the lexical half of hybrid retrieval. Kept whichever store
+ * holds the vectors.
+ */
 export class ChunkCatalog {
   constructor(private readonly db: DocentDb) {}
 
@@ -150,19 +150,17 @@ export class ChunkCatalog {
           ),
           terms as (
             select t.lexeme, coalesce(s.chunk_count, 0) as chunk_count,
-                   ln(1 + ((select n from stats) - coalesce(s.chunk_count, 0) + 0.5) / (coalesce(s.chunk_count, 0) + 0.5)) as idf
+                   ln(1 + ((select n from stats) - coalesce(s.chunk_count, 0) + 0.5) / (coalesce(s.chunk_count, 0) + 0.5)) as idf,
+                   coalesce(s.chunk_count, 0) > 0
+                     and s.chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int) as selective
             from unnest(to_tsvector('english', ${query})) as t
             left join course_term_stats s on s.lexeme = t.lexeme
           ),
           chosen as (
-            select lexeme from terms
-            where chunk_count > 0 and chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int)
+            select lexeme from terms where selective
             union all
             select lexeme from (select lexeme from terms where chunk_count > 0 order by chunk_count, lexeme limit 2) as rarest
-            where not exists (
-              select 1 from terms
-              where chunk_count > 0 and chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int)
-            )
+            where not exists (select 1 from terms where selective)
             union all
             -- Term statistics not computed yet (chunks written, refresh pending): every term finds.
             select lexeme from terms where not exists (select 1 from terms where chunk_count > 0)

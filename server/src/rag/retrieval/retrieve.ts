@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
-import type { CatalogChunk, TextMatch } from '../../stores/chunk-catalog.js';
+import type { CatalogChunk } from '../../stores/chunk-catalog.js';
 import type { ScoredId } from '../../stores/vector-store.js';
 
 /**
@@ -23,8 +23,6 @@ export interface RetrievedChunk extends CatalogChunk {
   dense_score: number | null;
   /** Full-text (BM25) score, when the chunk was among lexical candidates. */
   lexical_score: number | null;
-  /** Share of the question's IDF weight the chunk holds (see ChunkCatalog.searchText); 0 when not a lexical candidate. */
-  lexical_coverage: number;
 }
 
 /** `dense` and `lexical` alone exist to measure each half (npm run eval). */
@@ -98,7 +96,7 @@ export async function searchCourse(
     // A vector without a catalog row (an interrupted ingest) is skipped rather than shown empty.
     if (!chunk || seenSections.has(chunk.url)) continue;
     seenSections.add(chunk.url);
-    results.push({ ...chunk, score: entry.score, dense_score: entry.denseScore, lexical_score: entry.lexicalScore, lexical_coverage: entry.coverage });
+    results.push({ ...chunk, score: entry.score, dense_score: entry.denseScore, lexical_score: entry.lexicalScore });
     if (results.length === limit) break;
   }
   const best = (scores: readonly number[]) => Math.max(0, ...scores);
@@ -151,17 +149,15 @@ interface FusedEntry {
   score: number;
   denseScore: number | null;
   lexicalScore: number | null;
-  coverage: number;
 }
 
-export function fuseRankings(dense: readonly ScoredId[], lexical: readonly TextMatch[]): FusedEntry[] {
+export function fuseRankings(dense: readonly ScoredId[], lexical: readonly ScoredId[]): FusedEntry[] {
   const entries = new Map<string, FusedEntry>();
-  const addRanking = (ranking: readonly (ScoredId & { coverage?: number })[], scoreField: 'denseScore' | 'lexicalScore', weight: number) =>
+  const addRanking = (ranking: readonly ScoredId[], scoreField: 'denseScore' | 'lexicalScore', weight: number) =>
     ranking.forEach((result, rank) => {
-      const entry = entries.get(result.id) ?? { id: result.id, score: 0, denseScore: null, lexicalScore: null, coverage: 0 };
+      const entry = entries.get(result.id) ?? { id: result.id, score: 0, denseScore: null, lexicalScore: null };
       entry.score += weight / (RRF_K + rank + 1);
       entry[scoreField] = result.score;
-      if (result.coverage !== undefined) entry.coverage = result.coverage;
       entries.set(result.id, entry);
     });
   addRanking(dense, 'denseScore', DENSE_WEIGHT);
