@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ingestCourse } from '@docent/ingest';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
-import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES } from '../server/src/knowledge/bundled-course.js';
 import { createScratchPostgres } from './scratch-database.js';
 
 const backend = process.argv[2] === 'postgres' ? 'postgres' : 'pglite';
@@ -27,7 +27,7 @@ const config = loadConfig({
   ...(scratch ? { DATABASE_URL: scratch.url } : {}),
 });
 const app = await buildApp(config);
-await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, app.knowledge);
+await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, ...BUNDLED_COURSE_ROUTES, reset: false, dryRun: false }, app.knowledge);
 await app.listen({ port: 0, host: '127.0.0.1' });
 process.stderr.write(`LISTENING ${(app.server.address() as { port: number }).port}\n`);
 process.on('SIGTERM', () => {

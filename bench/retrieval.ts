@@ -18,7 +18,7 @@ import { openDatabase, queryRows, type Database } from '../server/src/db/databas
 import { prepareDatabase } from '../server/src/db/prepare.js';
 import { BundledEmbedder } from '../server/src/embed/bundled-embedder.js';
 import { normalize } from '../server/src/embed/embedder.js';
-import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES } from '../server/src/knowledge/bundled-course.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
 import { retrieveRelevantChunks } from '../server/src/rag/retrieval/retrieve.js';
 import type { CatalogChunk } from '../server/src/stores/chunk-catalog.js';
@@ -137,7 +137,7 @@ for (const name of ['pglite', 'pgvector'] as const) {
   const target = await openTarget(name);
   try {
     const ingestStarted = performance.now();
-    const report = await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, reset: true, dryRun: false }, target.knowledge);
+    const report = await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, ...BUNDLED_COURSE_ROUTES, reset: true, dryRun: false }, target.knowledge);
     const ingestSeconds = (performance.now() - ingestStarted) / 1000;
     const vocabulary = (await target.knowledge.catalog.get([...(await target.knowledge.catalog.hashes()).keys()])).flatMap((chunk) => chunk.text.split(/\W+/).filter((word) => word.length > 3));
     const atCourseSize = await measureSearch(target, queryVectors);

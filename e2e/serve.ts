@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { ingestCourse } from '@docent/ingest';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
-import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../server/src/knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES } from '../server/src/knowledge/bundled-course.js';
 import { serveMailbox } from './mailbox.js';
 import { E2E_DOCENT_PORT, E2E_MAIL_PORT, E2E_SITE_PORT, E2E_SLOW_CHAT_PORT } from './ports.js';
 
@@ -40,7 +40,7 @@ const config = loadConfig({
   RATE_LIMIT_AUTH_PER_MINUTE: '100000',
 });
 const app = await buildApp(config);
-await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, app.knowledge);
+await ingestCourse({ docsDir: BUNDLED_COURSE_DIR, ...BUNDLED_COURSE_ROUTES, reset: false, dryRun: false }, app.knowledge);
 await app.listen({ port: E2E_DOCENT_PORT, host: '127.0.0.1' });
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));

@@ -90,7 +90,7 @@ export async function evaluateCorpus(corpus: EvalCorpus, config: Config, embedde
       queryEmbedder: embedders.query,
       close: async () => {},
     };
-    const ingest = await ingestCourse({ docsDir: corpus.docsDir, routeBase: corpus.routeBase, reset: true, dryRun: false }, knowledge);
+    const ingest = await ingestCourse({ docsDir: corpus.docsDir, ...corpus.routes, reset: true, dryRun: false }, knowledge);
     const byId = new Map(questions.map((question) => [question.id, question]));
     const previousOf = (question: EvalQuestion) => (question.follows === null ? undefined : byId.get(question.follows)?.question);
 

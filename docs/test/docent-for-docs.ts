@@ -11,7 +11,7 @@ import { ingestCourse } from '@docent/ingest';
 import { buildApp, type DocentApp } from '../../server/src/app.js';
 import { ApiTokenStore } from '../../server/src/auth/api-tokens.js';
 import { ENVIRONMENT_VARIABLES, loadConfig } from '../../server/src/config.js';
-import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../../server/src/knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES } from '../../server/src/knowledge/bundled-course.js';
 import { CHAT_TEST_CHAPTERS, freePort } from '../../server/test/helpers/chat.js';
 import { createFreshPostgresDatabase } from '../../server/test/helpers/postgres.js';
 
@@ -54,7 +54,7 @@ export async function startDocentForDocs(): Promise<DocentForDocs> {
   let app: DocentApp | undefined;
   try {
     app = await buildApp(loadConfig(settings), { logDestination: { write: (line: string) => appendFileSync(logFile, line) } });
-    await ingestCourse({ docsDir: courseDir, routeBase: DOCS_ROUTE_BASE, reset: false, dryRun: false }, app.knowledge);
+    await ingestCourse({ docsDir: courseDir, ...BUNDLED_COURSE_ROUTES, reset: false, dryRun: false }, app.knowledge);
     const token = await new ApiTokenStore(app.database.db).create({ name: 'docs-test', scopes: ['admin'] });
     const url = await app.listen({ host: '127.0.0.1', port });
     const running = app;

@@ -1,12 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { LoadContext, OptionValidationContext, Plugin } from '@docusaurus/types';
 import * as z from 'zod';
+import { buildSiteManifest, MANIFEST_FILE } from './site-manifest.js';
 
 /**
  * Adds Docent to every page of a Docusaurus site:
  *
  *   plugins: [['docusaurus-plugin-docent', { server: 'https://docent.example.com' }]]
  *
- * The widget script is injected at the end of <body> (deferred), so it never delays the page.
+ * The widget script is injected at the end of <body> (deferred), so it never delays the page. After a
+ * build the plugin writes `docent-manifest.json` into the build folder: every doc's URL and heading
+ * ids, which `npm run ingest -- --site <site dir>` reads so citations use the site's exact URLs.
  */
 export const optionsSchema = z.object({
   /** Docent's base URL; the site's origin must be listed in the server's CORS_ORIGINS. */
@@ -18,6 +23,8 @@ export const optionsSchema = z.object({
   lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or ur').optional(),
   /** Where selecting text offers "Ask Docent": Docusaurus's article body by default. */
   contentRoot: z.string().min(1).default('article'),
+  /** Write `docent-manifest.json` into the build folder (page URLs and heading ids for the ingest). */
+  manifest: z.boolean().default(true),
 });
 export type DocentPluginOptions = z.input<typeof optionsSchema>;
 type ValidOptions = z.output<typeof optionsSchema>;
@@ -34,6 +41,11 @@ export default function docentPlugin(_context: LoadContext, options: ValidOption
   return {
     name: 'docusaurus-plugin-docent',
     injectHtmlTags: () => ({ postBodyTags: [{ tagName: 'script', attributes }] }),
+    postBuild: (props) => {
+      if (!options.manifest) return;
+      const manifest = buildSiteManifest(props);
+      writeFileSync(join(props.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
+    },
   };
 }
 

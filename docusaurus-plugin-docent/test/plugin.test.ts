@@ -5,39 +5,98 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { collectChunks, readBuiltSite, type IdentifiedChunk } from '@docent/ingest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateOptions } from '../src/index.js';
+import { builtPageFile } from '../src/site-manifest.js';
 
 const run = promisify(execFile);
 const SITE_DIR = fileURLToPath(new URL('./fixture-site/', import.meta.url));
+const BASE_URL = '/textbook/';
 const DOCUSAURUS_BIN = join(createRequire(import.meta.url).resolve('@docusaurus/core/package.json'), '../bin/docusaurus.mjs');
 
-async function buildSite(env: Record<string, string>): Promise<{ html: string; cleanup(): void }> {
-  const outDir = mkdtempSync(join(tmpdir(), 'docent-docusaurus-'));
+/**
+ * The fixture is a real Docusaurus 3 site shaped like those Docent meets: a GitHub Pages baseUrl,
+ * trailingSlash false, version-like number prefixes, `slug:` with a trailing slash, `id:`,
+ * `{#custom-id}`, a repeated heading, a partial, a draft and a released version.
+ */
+let outDir: string;
+beforeAll(async () => {
+  outDir = mkdtempSync(join(tmpdir(), 'docent-docusaurus-'));
   await run(process.execPath, [DOCUSAURUS_BIN, 'build', SITE_DIR, '--out-dir', outDir, '--no-minify'], {
-    env: { ...process.env, ...env, NODE_ENV: 'production', DOCUSAURUS_TELEMETRY_DISABLED: '1' },
+    env: { ...process.env, DOCENT_SERVER: 'https://docent.example.com/', NODE_ENV: 'production', DOCUSAURUS_TELEMETRY_DISABLED: '1' },
     maxBuffer: 32 * 1024 * 1024,
   });
-  return { html: readFileSync(join(outDir, 'index.html'), 'utf8'), cleanup: () => rmSync(outDir, { recursive: true, force: true }) };
+}, 240_000);
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** Where a citation URL fails to land on the built site: no page, or no element with the anchor's id. */
+function brokenCitations(chunks: readonly IdentifiedChunk[]): string[] {
+  return chunks
+    .map((chunk) => chunk.url)
+    .filter((url) => {
+      const [path = '', anchor] = url.split('#');
+      const file = builtPageFile(outDir, BASE_URL, path);
+      if (file === undefined) return true;
+      return anchor !== undefined && !readFileSync(file, 'utf8').includes(`id="${anchor}"`);
+    });
 }
 
 describe('docusaurus-plugin-docent', () => {
-  it('puts the widget script on the pages of a real Docusaurus 3 build', { timeout: 180_000 }, async () => {
-    const site = await buildSite({ DOCENT_SERVER: 'https://docent.example.com/' });
-    try {
-      const tags = site.html.match(/<script[^>]*docent[^>]*>/g) ?? [];
-      expect(tags).toHaveLength(1);
-      const tag = tags[0] ?? '';
-      expect(tag).toContain('src="https://docent.example.com/widget/docent.js"');
-      expect(tag).toContain('data-server="https://docent.example.com"');
-      expect(tag).toContain('data-content-root="article"');
-      expect(tag).toContain('data-lang="en"');
-      expect(tag).toMatch(/\bdefer\b/);
-      // At the end of the body, after the page content.
-      expect(site.html.indexOf(tag)).toBeGreaterThan(site.html.indexOf('Describing joints'));
-    } finally {
-      site.cleanup();
-    }
+  it('puts the widget script on the pages of a real Docusaurus 3 build', () => {
+    const html = readFileSync(join(outDir, 'docs/next/1.1-introduction-to-physical-ai.html'), 'utf8');
+    const tags = html.match(/<script[^>]*docent[^>]*>/g) ?? [];
+    expect(tags).toHaveLength(1);
+    const tag = tags[0] ?? '';
+    expect(tag).toContain('src="https://docent.example.com/widget/docent.js"');
+    expect(tag).toContain('data-server="https://docent.example.com"');
+    expect(tag).toContain('data-content-root="article"');
+    expect(tag).toContain('data-lang="en"');
+    expect(tag).toMatch(/\bdefer\b/);
+    // At the end of the body, after the page content.
+    expect(html.indexOf(tag)).toBeGreaterThan(html.indexOf('Physical AI is intelligence'));
+  });
+
+  it('writes a manifest from which every citation lands on a built page and heading', async () => {
+    // The build went to a temporary folder, not the site's build/: say where the sources are.
+    const site = await readBuiltSite(join(outDir, 'docent-manifest.json'), 'all');
+    const { files, chunks, failed } = await collectChunks({ site: { ...site, siteDir: SITE_DIR } });
+    expect(failed).toEqual([]);
+    expect(files).toBe(8); // 7 current pages (no draft, no partial) + the released 1.0 intro
+    expect(new Set(chunks.map((chunk) => chunk.url.split('#')[0]))).toEqual(
+      new Set([
+        '/textbook/docs/intro', // version 1.0, the latest release, at the docs root
+        '/textbook/docs/next/intro',
+        '/textbook/docs/next/1.1-introduction-to-physical-ai',
+        '/textbook/docs/next/basics',
+        '/textbook/docs/next/basics/first-steps',
+        '/textbook/docs/next/guides/moved-here',
+        '/textbook/docs/next/guides/renamed-doc',
+        '/textbook/docs/next/guides/uses-partial',
+      ]),
+    );
+    expect(chunks.map((chunk) => chunk.url)).toEqual(
+      expect.arrayContaining([
+        '/textbook/docs/next/1.1-introduction-to-physical-ai#sensing',
+        '/textbook/docs/next/basics/first-steps#setup',
+        '/textbook/docs/next/basics/first-steps#setup-1',
+      ]),
+    );
+    expect(brokenCitations(chunks)).toEqual([]);
+  });
+
+  it('ingests only the version readers see at the docs root unless asked for all', async () => {
+    const site = await readBuiltSite(join(outDir, 'docent-manifest.json'));
+    const { chunks } = await collectChunks({ site: { ...site, siteDir: SITE_DIR } });
+    expect(new Set(chunks.map((chunk) => chunk.url.split('#')[0]))).toEqual(new Set(['/textbook/docs/intro']));
+    expect(chunks.every((chunk) => chunk.doc_path.startsWith('versioned_docs/version-1.0/'))).toBe(true);
+  });
+
+  it('computes the same URLs from the Markdown alone, given the base URL and trailingSlash', async () => {
+    const { chunks, failed } = await collectChunks({ docsDir: join(SITE_DIR, 'docs'), routeBase: '/textbook/docs/next', trailingSlash: false });
+    expect(failed).toEqual([]);
+    expect(chunks.some((chunk) => chunk.url.includes('draft'))).toBe(false);
+    expect(brokenCitations(chunks)).toEqual([]);
   });
 
   it('stops a build with a clear message when an option is wrong', () => {

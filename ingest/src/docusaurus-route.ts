@@ -4,32 +4,62 @@
  */
 import { posix } from 'node:path';
 
-/** `01-intro.md` → `intro`: Docusaurus strips numeric ordering prefixes from ids and routes. */
-const NUMBER_PREFIX = /^\d+\s*[-_.]+\s*/;
+/**
+ * Docusaurus's number-prefix rule: `01-intro` → `intro`, `003 - setup` → `setup`, but prefixes that
+ * look like versions or dates stay (`1.1-introduction`, `2021-11-notes`), as do names that are only a
+ * number. Folder names follow the same rule.
+ */
+const VERSION_LIKE_PREFIX = /^\d+[-_.]\d+/;
+const NUMBER_PREFIX = /^\d+\s*[-_.]+\s*([^-_.\s].*)$/;
+
+export function stripNumberPrefix(name: string): string {
+  if (VERSION_LIKE_PREFIX.test(name)) return name;
+  return NUMBER_PREFIX.exec(name)?.[1] ?? name;
+}
+
+export interface RouteOptions {
+  /** URL prefix of the docs: the site's `baseUrl` joined with the docs `routeBasePath` (`/docs`). */
+  routeBase: string;
+  /**
+   * The site's `trailingSlash`: `true` adds one, `false` removes one, unset keeps what the slug says
+   * (Docusaurus's default, under which a folder's index page ends in `/`).
+   */
+  trailingSlash?: boolean | undefined;
+}
 
 /**
- * The route of a doc: front matter `slug` when present (absolute, or relative to the doc's folder),
- * else its folder path plus file name without extension or number prefixes; `index`/`README`
- * files stand for their folder.
+ * The URL of a doc, computed as Docusaurus computes its permalink: an absolute front matter `slug`
+ * as is; a folder's index page (`index`, `README`, or the folder's own name) at the folder; else the
+ * relative `slug`, or the `id`, or the file name without its number prefix, resolved against the
+ * folder path without number prefixes.
  */
-export function docRoute(docPath: string, slug: string | undefined, routeBase: string): string {
-  const directory = posix
-    .dirname(docPath)
-    .split('/')
-    .filter((part) => part !== '.' && part !== '')
-    .map((part) => part.replace(NUMBER_PREFIX, ''));
-  const fileName = posix.basename(docPath).replace(/\.mdx?$/, '').replace(NUMBER_PREFIX, '');
-  let path: string;
-  if (slug !== undefined) {
-    path = slug.startsWith('/') ? slug : posix.join('/', ...directory, slug);
-  } else if (/^(index|readme)$/i.test(fileName) || fileName === directory.at(-1)) {
-    path = posix.join('/', ...directory);
-  } else {
-    path = posix.join('/', ...directory, fileName);
-  }
-  const base = routeBase.replace(/\/+$/, '');
-  const joined = `${base}${path === '/' ? '' : path}`;
-  return joined === '' ? '/' : joined;
+export function docRoute(docPath: string, frontMatter: { slug?: string | undefined; id?: string | undefined }, options: RouteOptions): string {
+  const folder = posix.dirname(docPath);
+  const fileName = posix.parse(docPath).name;
+  const folderSlug = folder === '.' ? '/' : `/${folder.split('/').map(stripNumberPrefix).join('/')}/`;
+  let slug: string;
+  if (frontMatter.slug?.startsWith('/')) slug = frontMatter.slug;
+  else if (frontMatter.slug === undefined && isFolderIndex(fileName, folder)) slug = folderSlug;
+  else slug = resolveAgainst(frontMatter.slug ?? frontMatter.id ?? stripNumberPrefix(fileName), folderSlug);
+  const permalink = `/${options.routeBase}/${slug}`.replace(/\/{2,}/g, '/');
+  return withTrailingSlash(permalink, options.trailingSlash);
+}
+
+/** Docusaurus compares the raw names (prefixes included): `02-setup/02-setup.md` is the folder's page. */
+function isFolderIndex(fileName: string, folder: string): boolean {
+  const name = fileName.toLowerCase();
+  return name === 'index' || name === 'readme' || (folder !== '.' && name === posix.basename(folder).toLowerCase());
+}
+
+/** URL resolution of a relative slug (`../x`, `y/`) against a folder URL, as a browser would. */
+function resolveAgainst(slug: string, folderSlug: string): string {
+  return decodeURI(new URL(slug, `http://docs.invalid${folderSlug}`).pathname);
+}
+
+export function withTrailingSlash(path: string, trailingSlash: boolean | undefined): string {
+  if (trailingSlash === undefined || path === '/') return path;
+  const bare = path.replace(/\/+$/, '');
+  return trailingSlash ? `${bare}/` : bare || '/';
 }
 
 /** Explicit heading ids (`## Title {#custom-id}`), as Docusaurus writes them. */

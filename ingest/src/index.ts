@@ -2,3 +2,4 @@ export * from './chunk-document.js';
 export * from './docusaurus-route.js';
 export * from './ingest-course.js';
 export * from './parse-document.js';
+export * from './site-manifest.js';

@@ -8,7 +8,9 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { setImmediate } from 'node:timers/promises';
 import { chunkDocument, embeddingInput, type CourseChunk } from './chunk-document.js';
+import type { RouteOptions } from './docusaurus-route.js';
 import { DocumentParseError, parseDocument } from './parse-document.js';
+import { docsToIngest, withSiteRoutes, type BuiltSite, type ManifestDoc } from './site-manifest.js';
 
 /** The chunk record stores keep (structurally the server's catalog chunk). */
 export interface IdentifiedChunk extends Omit<CourseChunk, 'position'> {
@@ -41,17 +43,20 @@ export interface EmbedderPort {
   embed(texts: readonly string[]): Promise<Float32Array[]>;
 }
 
-export interface IngestOptions {
-  docsDir: string;
-  /** URL prefix of the docs pages; Docusaurus's default is `/docs`. */
-  routeBase: string;
+/**
+ * What to ingest: a docs folder, whose URLs are computed by Docusaurus's rules from `routeBase`
+ * (`/docs` by default) and `trailingSlash`; or a built site, whose manifest gives the exact URLs.
+ */
+export type IngestSource = (RouteOptions & { docsDir: string }) | { site: BuiltSite };
+
+export type IngestOptions = IngestSource & {
   reset: boolean;
   dryRun: boolean;
   /** Called as chunks are embedded: done of total. */
   onProgress?: (done: number, total: number) => void;
   /** Stops between batches (on shutdown); what was written stays consistent and a rerun resumes. */
   signal?: AbortSignal;
-}
+};
 
 export interface FileFailure {
   file: string;
@@ -83,8 +88,7 @@ export async function ingestCourse(
   ports: { catalog: CatalogPort; store: VectorStorePort; embedder: EmbedderPort },
 ): Promise<IngestReport> {
   const started = performance.now();
-  const files = await listDocuments(options.docsDir);
-  const { chunks, failed } = await parseAll(options.docsDir, files, options.routeBase);
+  const { files, chunks, failed } = await collectChunks(options);
 
   // A reset rebuilds the vectors but leaves the catalog in place until each row is rewritten: readers
   // keep lexical search and citations meanwhile (and, on Qdrant, the previous vectors too).
@@ -129,7 +133,7 @@ export async function ingestCourse(
   }
 
   return {
-    files: files.length,
+    files,
     failed,
     chunks: chunks.length,
     added: toEmbed.length - updated,
@@ -151,13 +155,40 @@ export async function listDocuments(docsDir: string): Promise<string[]> {
     .sort();
 }
 
-async function parseAll(docsDir: string, files: readonly string[], routeBase: string): Promise<{ chunks: IdentifiedChunk[]; failed: FileFailure[] }> {
+/** Every chunk of a source with its URL, as ingest stores it; nothing is embedded or written. */
+export async function collectChunks(source: IngestSource): Promise<{ files: number; chunks: IdentifiedChunk[]; failed: FileFailure[] }> {
+  const files = 'site' in source ? siteDocuments(source.site) : await folderDocuments(source.docsDir, source);
+  return { files: files.length, ...(await parseAll(files)) };
+}
+
+/** One document to ingest: its path as stored (`doc_path`), its file, and how its URLs are found. */
+interface DocumentFile {
+  docPath: string;
+  file: string;
+  routes: RouteOptions | ManifestDoc;
+}
+
+async function folderDocuments(docsDir: string, routes: RouteOptions): Promise<DocumentFile[]> {
+  const routeOptions: RouteOptions = { routeBase: routes.routeBase, trailingSlash: routes.trailingSlash };
+  return (await listDocuments(docsDir)).map((docPath) => ({ docPath, file: join(docsDir, docPath), routes: routeOptions }));
+}
+
+/** A built site's pages, by source path relative to the site folder (unique across versions). */
+function siteDocuments(site: BuiltSite): DocumentFile[] {
+  return docsToIngest(site).map((doc) => ({ docPath: doc.source, file: join(site.siteDir, doc.source), routes: doc }));
+}
+
+async function parseAll(files: readonly DocumentFile[]): Promise<{ chunks: IdentifiedChunk[]; failed: FileFailure[] }> {
   const chunks: IdentifiedChunk[] = [];
   const failed: FileFailure[] = [];
-  for (const file of files) {
+  for (const { docPath: file, file: path, routes } of files) {
     try {
-      const source = await readFile(join(docsDir, file), 'utf8');
-      const document = parseDocument(source, file, { routeBase });
+      const source = await readFile(path, 'utf8');
+      if ('permalink' in routes) {
+        chunks.push(...withStableIds(chunkDocument(withSiteRoutes(parseDocument(source, file, { routeBase: '/' }), routes))));
+        continue;
+      }
+      const document = parseDocument(source, file, routes);
       if (document.frontMatter.draft === true) continue;
       chunks.push(...withStableIds(chunkDocument(document)));
     } catch (error) {

@@ -15,7 +15,7 @@ import { VFileMessage } from 'vfile-message';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { blockText } from './markdown-text.js';
-import { bracketAdmonitionTitles, docRoute, extractExplicitHeadingIds } from './docusaurus-route.js';
+import { bracketAdmonitionTitles, docRoute, extractExplicitHeadingIds, stripNumberPrefix, type RouteOptions } from './docusaurus-route.js';
 
 export interface DocumentSection {
   /** Headings from the chapter's first section level down to this one; empty for the intro. */
@@ -50,6 +50,7 @@ const frontMatterSchema = z
   .object({
     title: z.string().optional(),
     slug: z.string().optional(),
+    id: z.string().optional(),
     sidebar_position: z.number().optional(),
     draft: z.boolean().optional(),
     unlisted: z.boolean().optional(),
@@ -57,10 +58,7 @@ const frontMatterSchema = z
   .passthrough();
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
 
-export interface ParseOptions {
-  /** The URL prefix of the docs plugin; Docusaurus's default is `/docs`. */
-  routeBase: string;
-}
+export type ParseOptions = RouteOptions;
 
 /**
  * A document's syntax tree with its front matter and the id of every heading on the page. Shared by
@@ -116,7 +114,7 @@ export function describeDocument(
   return {
     docPath,
     title: frontMatter.title ?? firstH1 ?? titleFromPath(docPath),
-    route: docRoute(docPath, frontMatter.slug, options.routeBase),
+    route: docRoute(docPath, frontMatter, options),
     sections: sections.filter((section) => section.blocks.length > 0),
     frontMatter,
   };
@@ -179,6 +177,6 @@ function readFrontMatter(tree: Root, docPath: string): FrontMatter {
 }
 
 function titleFromPath(docPath: string): string {
-  const name = docPath.split('/').pop()?.replace(/\.mdx?$/, '').replace(/^\d+\s*[-_.]+\s*/, '') ?? docPath;
+  const name = stripNumberPrefix(docPath.split('/').pop()?.replace(/\.mdx?$/, '') ?? docPath);
   return name.replace(/[-_]+/g, ' ').replace(/^\w/, (letter) => letter.toUpperCase());
 }

@@ -11,7 +11,7 @@ const QUESTIONS_FILE = fileURLToPath(new URL('../../course/eval/questions.jsonl'
 
 const files = await listDocuments(COURSE_DIR);
 const sources = new Map(files.map((file) => [file, readFileSync(`${COURSE_DIR}/${file}`, 'utf8')]));
-const documents = files.map((file) => parseDocument(sources.get(file) ?? '', file, { routeBase: '/docs' }));
+const documents = files.map((file) => parseDocument(sources.get(file) ?? '', file, { routeBase: '/docs', trailingSlash: false }));
 
 describe('the bundled course', () => {
   it('has at least 4 modules and 12 chapters, each with a title and sidebar position', () => {

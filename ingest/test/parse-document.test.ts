@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chunkDocument, embeddingInput, estimateTokens } from '../src/chunk-document.js';
 import { docRoute } from '../src/docusaurus-route.js';
@@ -149,15 +151,52 @@ describe('Docusaurus syntax the parser must read as Docusaurus does', () => {
 });
 
 describe('routes', () => {
-  it.each([
-    ['intro.md', undefined, '/docs/intro'],
-    ['01-basics/02-first-node.md', undefined, '/docs/basics/first-node'],
-    ['guides/index.md', undefined, '/docs/guides'],
-    ['guides/guides.md', undefined, '/docs/guides'],
-    ['guides/setup.md', 'install', '/docs/guides/install'],
-    ['guides/setup.md', '/start-here', '/docs/start-here'],
-  ])('%s (slug %s) → %s', (path, slug, route) => {
-    expect(docRoute(path, slug, '/docs')).toBe(route);
+  // Docusaurus's own slug function (plugin-content-docs), so the rules are checked against the real thing.
+  const docusaurusSlug = createRequire(import.meta.url)('@docusaurus/plugin-content-docs/lib/slug.js').default as (args: {
+    baseID: string;
+    frontMatterSlug: string | undefined;
+    source: string;
+    sourceDirName: string;
+  }) => string;
+  const docusaurusPermalink = (path: string, frontMatter: { slug?: string; id?: string }) => {
+    const fileName = posix.parse(path).name;
+    const baseID = frontMatter.id ?? (/^\d+[-_.]\d+/.test(fileName) ? fileName : (/^\d+\s*[-_.]+\s*([^-_.\s].*)$/.exec(fileName)?.[1] ?? fileName));
+    const slug = docusaurusSlug({ baseID, frontMatterSlug: frontMatter.slug, source: `@site/docs/${path}`, sourceDirName: posix.dirname(path) });
+    return `/docs/${slug}`.replace(/\/{2,}/g, '/');
+  };
+
+  it.each<[string, { slug?: string; id?: string }]>([
+    ['intro.md', {}],
+    ['01-basics/02-first-node.md', {}],
+    ['1.1-introduction-to-physical-ai.md', {}],
+    ['module-01/1.2-sensors.mdx', {}],
+    ['2021-11-release-notes.md', {}],
+    ['003 - setup.md', {}],
+    ['42.md', {}],
+    ['guides/index.md', {}],
+    ['guides/README.md', {}],
+    ['guides/guides.md', {}],
+    ['02-guides/02-guides.md', {}],
+    ['02-guides/guides.md', {}],
+    ['guides/setup.md', { slug: 'install' }],
+    ['guides/setup.md', { slug: 'install/' }],
+    ['guides/setup.md', { slug: '../elsewhere' }],
+    ['guides/setup.md', { slug: '/start-here' }],
+    ['guides/setup.md', { slug: '/start-here/' }],
+    ['guides/index.md', { slug: 'overview' }],
+    ['guides/setup.md', { id: 'getting-started' }],
+    ['03-guides/01-setup.md', { id: 'renamed' }],
+  ])('%s %o lands where Docusaurus puts it', (path, frontMatter) => {
+    expect(docRoute(path, frontMatter, { routeBase: '/docs' })).toBe(docusaurusPermalink(path, frontMatter));
+  });
+
+  it('follows the site\'s baseUrl and trailingSlash', () => {
+    expect(docRoute('1.1-intro.md', {}, { routeBase: '/textbook/docs/' })).toBe('/textbook/docs/1.1-intro');
+    expect(docRoute('guides/index.md', {}, { routeBase: '/docs' })).toBe('/docs/guides/');
+    expect(docRoute('guides/index.md', {}, { routeBase: '/docs', trailingSlash: false })).toBe('/docs/guides');
+    expect(docRoute('guides/setup.md', { slug: 'install/' }, { routeBase: '/docs', trailingSlash: false })).toBe('/docs/guides/install');
+    expect(docRoute('guides/setup.md', {}, { routeBase: '/docs', trailingSlash: true })).toBe('/docs/guides/setup/');
+    expect(docRoute('index.md', {}, { routeBase: '/', trailingSlash: false })).toBe('/');
   });
 });
 

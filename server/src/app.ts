@@ -27,7 +27,7 @@ import { ReaderResolver } from './http/reader.js';
 import { loadWidgetBundle, widgetRoutes, type WidgetBundle } from './http/widget-routes.js';
 import { knowledgeRoutes } from './http/knowledge-routes.js';
 import { operationsRoutes } from './http/operations-routes.js';
-import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_INTRODUCTION, DOCS_ROUTE_BASE } from './knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_INTRODUCTION, BUNDLED_COURSE_ROUTES, DOCS_ROUTE_BASE } from './knowledge/bundled-course.js';
 import { openKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-base.js';
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { requestLogController } from './http/request-logging.js';
@@ -124,7 +124,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   readers.register(app);
   await app.register(authRoutes, { accounts, readers, history, publicUrl: config.accounts.publicUrl, rateLimit: authRateLimit(rateLimits) });
   await app.register(accountRoutes, { accounts, readers, profiles: new ProfileStore(database.db), rateLimit: authRateLimit(rateLimits) });
-  const ingest = new IngestRunner(knowledge, { docsDir: config.course.docsDir ?? BUNDLED_COURSE_DIR, routeBase: config.course.routeBase }, logger);
+  // The bundled course follows its own site's URLs; another course, Docusaurus's defaults.
+  const course = config.course.docsDir === undefined ? { docsDir: BUNDLED_COURSE_DIR, ...BUNDLED_COURSE_ROUTES } : { docsDir: config.course.docsDir, routeBase: config.course.routeBase };
+  const ingest = new IngestRunner(knowledge, course, logger);
   // Registered after the database hook, so it runs first: a re-ingest finishes before the database closes.
   app.addHook('onClose', async () => ingest.settled());
   await app.register(adminRoutes, { tokens: new ApiTokenStore(database.db), ingest, db: database.db });

@@ -1,21 +1,27 @@
 /**
- * `npm run ingest -- [docs-dir] [--reset] [--dry-run] [--store pglite|pgvector|qdrant] [--json]`
- * Brings the course search up to date with a Docusaurus docs folder (default: the bundled course).
+ * `npm run ingest -- [docs-dir | --site <site dir>] [--reset] [--dry-run] [--store …] [--json]`
+ * Brings the course search up to date with a Docusaurus site: best from its build (`--site`, which
+ * reads the manifest docusaurus-plugin-docent writes, so citations use the site's exact URLs), or
+ * from a docs folder (default: the bundled course) with URLs computed by Docusaurus's rules.
  * Exit codes: 0 done, 1 could not run, 2 done but some files failed to parse.
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ingestCourse, type IngestReport } from '@docent/ingest';
+import { ingestCourse, readBuiltSite, SiteManifestError, type IngestReport, type IngestSource } from '@docent/ingest';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/database.js';
 import { DataDirLockedError } from '../db/pglite-lock.js';
 import { prepareDatabase } from '../db/prepare.js';
-import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE, forgetUnfinishedBundledIngest } from '../knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES, DOCS_ROUTE_BASE, forgetUnfinishedBundledIngest } from '../knowledge/bundled-course.js';
 import { openKnowledgeBase, StoreUnavailableError, type KnowledgeBase } from '../knowledge/knowledge-base.js';
 import { createLogger } from '../observability/logger.js';
 import { EmbedderMismatchError, type VectorStoreName } from '../stores/vector-store.js';
 
-const USAGE = 'Usage: npm run ingest -- [docs-dir] [--reset] [--dry-run] [--store pglite|pgvector|qdrant] [--route-base /docs] [--json]';
+const USAGE = [
+  'Usage: npm run ingest -- --site <site dir | build/docent-manifest.json> [--versions latest|all] [options]',
+  '       npm run ingest -- [docs-dir] [--route-base /docs] [--trailing-slash true|false] [options]',
+  'Options: --reset  --dry-run  --store pglite|pgvector|qdrant  --json',
+].join('\n');
 
 async function run(): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -24,7 +30,10 @@ async function run(): Promise<number> {
       reset: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       store: { type: 'string' },
-      'route-base': { type: 'string', default: DOCS_ROUTE_BASE },
+      'route-base': { type: 'string' },
+      'trailing-slash': { type: 'string' },
+      site: { type: 'string' },
+      versions: { type: 'string', default: 'latest' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -36,7 +45,8 @@ async function run(): Promise<number> {
   if (values.store !== undefined && !['pglite', 'pgvector', 'qdrant'].includes(values.store)) {
     throw new UsageError(`--store must be pglite, pgvector or qdrant, not "${values.store}"`);
   }
-  const docsDir = resolve(positionals[0] ?? BUNDLED_COURSE_DIR);
+  const source = await chooseSource(values, positionals[0]);
+  const docsDir = 'site' in source ? source.site.siteDir : source.docsDir;
   const config = loadConfig();
   // Logs go to stderr so that --json output on stdout stays machine-readable.
   const log = createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel, { write: (line: string) => process.stderr.write(line) });
@@ -47,7 +57,7 @@ async function run(): Promise<number> {
     knowledge = await openKnowledgeBase(config, database, values.store as VectorStoreName | undefined);
     const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
     const report = await ingestCourse(
-      { docsDir, routeBase: values['route-base'], reset: values.reset, dryRun: values['dry-run'], onProgress: progress },
+      { ...source, reset: values.reset, dryRun: values['dry-run'], onProgress: progress },
       knowledge,
     );
     if (progress) process.stderr.write('\n');
@@ -58,6 +68,23 @@ async function run(): Promise<number> {
     await knowledge?.close();
     await database.close();
   }
+}
+
+async function chooseSource(
+  values: { site?: string | undefined; versions: string; 'route-base'?: string | undefined; 'trailing-slash'?: string | undefined },
+  docsDirArgument: string | undefined,
+): Promise<IngestSource> {
+  if (values.site !== undefined) {
+    if (docsDirArgument !== undefined || values['route-base'] !== undefined || values['trailing-slash'] !== undefined) {
+      throw new UsageError('--site takes URLs from the site build: give no docs folder, --route-base or --trailing-slash with it');
+    }
+    if (values.versions !== 'latest' && values.versions !== 'all') throw new UsageError(`--versions must be latest or all, not "${values.versions}"`);
+    return { site: await readBuiltSite(resolve(values.site), values.versions) };
+  }
+  const trailingSlash = values['trailing-slash'];
+  if (trailingSlash !== undefined && trailingSlash !== 'true' && trailingSlash !== 'false') throw new UsageError(`--trailing-slash must be true or false, not "${trailingSlash}"`);
+  if (docsDirArgument === undefined) return { docsDir: BUNDLED_COURSE_DIR, ...BUNDLED_COURSE_ROUTES };
+  return { docsDir: resolve(docsDirArgument), routeBase: values['route-base'] ?? DOCS_ROUTE_BASE, trailingSlash: trailingSlash === undefined ? undefined : trailingSlash === 'true' };
 }
 
 function printReport(report: IngestReport, json: boolean, docsDir: string): void {
@@ -87,7 +114,7 @@ class UsageError extends Error {}
 try {
   process.exitCode = await run();
 } catch (error) {
-  const known = [ConfigError, DataDirLockedError, EmbedderMismatchError, StoreUnavailableError, UsageError].some((type) => error instanceof type);
+  const known = [ConfigError, DataDirLockedError, EmbedderMismatchError, SiteManifestError, StoreUnavailableError, UsageError].some((type) => error instanceof type);
   process.stderr.write(known ? `error: ${(error as Error).message}\n` : `error: ingest failed: ${(error as Error).stack ?? String(error)}\n`);
   if (error instanceof UsageError) process.stderr.write(`${USAGE}\n`);
   process.exitCode = 1;

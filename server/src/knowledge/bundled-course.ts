@@ -1,13 +1,18 @@
 import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ingestCourse } from '@docent/ingest';
+import { ingestCourse, type RouteOptions } from '@docent/ingest';
 import type { Logger } from 'pino';
 import type { KnowledgeBase } from './knowledge-base.js';
 
 /** The sample course shipped with Docent: the demo content and the test corpus. */
 export const BUNDLED_COURSE_DIR = fileURLToPath(new URL('../../../course/docs', import.meta.url));
 export const DOCS_ROUTE_BASE = '/docs';
+/**
+ * The bundled course's URLs, as its own site serves them: one URL per page without a trailing
+ * slash (Docusaurus's `trailingSlash: false`), so `control/control.md` is `/docs/control`.
+ */
+export const BUNDLED_COURSE_ROUTES: RouteOptions = { routeBase: DOCS_ROUTE_BASE, trailingSlash: false };
 /** What the demo site's home page says about the bundled course. */
 export const BUNDLED_COURSE_INTRODUCTION = {
   title: 'Physical AI & Humanoid Robotics',
@@ -47,7 +52,7 @@ export async function ingestBundledCourseIfEmpty(
   const report = await ingestCourse(
     {
       docsDir: BUNDLED_COURSE_DIR,
-      routeBase: DOCS_ROUTE_BASE,
+      ...BUNDLED_COURSE_ROUTES,
       reset: false,
       dryRun: false,
       signal,

@@ -1,4 +1,4 @@
-import { ingestCourse } from '@docent/ingest';
+import { ingestCourse, type RouteOptions } from '@docent/ingest';
 import type { IngestRun } from '@docent/protocol';
 import type { Logger } from 'pino';
 import type { KnowledgeBase } from './knowledge-base.js';
@@ -13,7 +13,7 @@ export class IngestRunner {
 
   constructor(
     private readonly knowledge: KnowledgeBase,
-    private readonly course: { docsDir: string; routeBase: string },
+    private readonly course: RouteOptions & { docsDir: string },
     private readonly log: Logger,
   ) {}
 

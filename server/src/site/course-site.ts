@@ -61,7 +61,7 @@ export async function loadCourseSite(docsDir: string, routeBase: string): Promis
   for (const docPath of await listDocuments(docsDir)) {
     try {
       const document = readDocumentTree(await readFile(join(docsDir, docPath), 'utf8'), docPath);
-      const { title, route, frontMatter } = describeDocument(document, docPath, { routeBase });
+      const { title, route, frontMatter } = describeDocument(document, docPath, { routeBase, trailingSlash: false });
       // Drafts are left out of the ingest too: no citation can point at them.
       if (frontMatter.draft === true) continue;
       documents.push({ docPath, document, title, route, sidebarPosition: frontMatter.sidebar_position, unlisted: frontMatter.unlisted === true });

@@ -78,7 +78,7 @@ export const siteRoutes: FastifyPluginAsync<SiteRoutesOptions> = async (app, opt
     const canonical = path.length > 1 ? path.replace(/\/+$/, '') : path;
     const chapter = loaded.chaptersByRoute.get(safeDecode(canonical) ?? '');
     if (chapter) {
-      // `/docs/x/` is the same page as `/docs/x`: one URL per page, as Docusaurus does by default.
+      // `/docs/x/` is the same page as `/docs/x`: one URL per page, as Docusaurus does with `trailingSlash: false`.
       if (canonical !== path) return reply.redirect(`${canonical}${query === undefined ? '' : `?${query}`}`, 301);
       return sendPage(reply, 200, chapterPage(loaded, course, assets, chapter));
     }

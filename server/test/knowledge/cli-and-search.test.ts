@@ -48,6 +48,34 @@ describe('npm run ingest', () => {
     expect(report).toMatchObject({ files: 2, chunks: 1, added: 0, unchanged: 1, dry_run: true, failed: [{ file: 'guide/broken.md', line: 2 }] });
   });
 
+  it('takes the URLs and heading ids of a built site from its manifest with --site', async () => {
+    // What docusaurus-plugin-docent writes into build/ (its own test checks it against a real build).
+    mkdirSync(join(docs.path, 'build'), { recursive: true });
+    const manifest = {
+      format: 'docent-site-manifest',
+      format_version: 1,
+      site: { url: 'https://example.com', base_url: '/course/', trailing_slash: false, locale: 'en', default_locale: 'en' },
+      docs: [
+        { source: 'guide/setup.md', permalink: '/course/docs/start/setup', title: 'Setup', plugin_id: 'default', version: 'current', version_is_latest: true, unlisted: false, headings: [{ depth: 2, id: 'install', text: 'Installing' }] },
+      ],
+    };
+    writeFileSync(join(docs.path, 'build/docent-manifest.json'), JSON.stringify(manifest));
+    const result = await runIngestCli(['--site', docs.path, '--json'], { DATA_DIR: data.path });
+    expect(result.stderr).toBe('');
+    expect(JSON.parse(result.stdout)).toMatchObject({ files: 1, chunks: 1, added: 1, failed: [] });
+    const app = await buildApp(testConfig({ DATA_DIR: data.path }));
+    try {
+      const response = await app.inject({ method: 'GET', url: '/api/v1/search', query: { q: 'run the installer' } });
+      expect(searchResponseSchema.parse(response.json()).results[0]?.url).toBe('/course/docs/start/setup#install');
+    } finally {
+      await app.close();
+    }
+    const search = await runIngestCli(['--site', join(docs.path, 'nowhere')], { DATA_DIR: data.path });
+    expect(search.code).toBe(1);
+    expect(search.stderr).toContain('No docent-manifest.json under');
+    expect(search.stderr).toContain('add docusaurus-plugin-docent to the site');
+  });
+
   it('rejects an unknown store with a usage message and exit code 1', async () => {
     const result = await runIngestCli([docs.path, '--store', 'elastic'], { DATA_DIR: data.path });
     expect(result.code).toBe(1);

@@ -4,7 +4,7 @@ import { chunkDocument, listDocuments, parseDocument } from '@docent/ingest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandlers } from '../../src/http/error-handler.js';
-import { BUNDLED_COURSE_DIR, DOCS_ROUTE_BASE } from '../../src/knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES, DOCS_ROUTE_BASE } from '../../src/knowledge/bundled-course.js';
 import { WIDGET_SCRIPT_TAG } from '../../src/site/page-layout.js';
 import { siteRoutes } from '../../src/site/site-routes.js';
 import { startTestApp, temporaryDirectory, type TestApp } from '../helpers/app.js';
@@ -96,7 +96,7 @@ describe('chapter pages', () => {
     expect(files).toHaveLength(12);
     let checkedAnchors = 0;
     for (const file of files) {
-      const document = parseDocument(readFileSync(join(BUNDLED_COURSE_DIR, file), 'utf8'), file, { routeBase: DOCS_ROUTE_BASE });
+      const document = parseDocument(readFileSync(join(BUNDLED_COURSE_DIR, file), 'utf8'), file, BUNDLED_COURSE_ROUTES);
       for (const chunk of chunkDocument(document)) {
         const citation = new URL(chunk.url, 'http://docent.test');
         const ids = elementIds(await page(citation.pathname));
