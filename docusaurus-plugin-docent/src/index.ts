@@ -25,6 +25,8 @@ export const optionsSchema = z.object({
   contentRoot: z.string().min(1).default('article'),
   /** Write `docent-manifest.json` into the build folder (page URLs and heading ids for the ingest). */
   manifest: z.boolean().default(true),
+  /** Pages the assistant should not answer from (templates, changelogs): globs of source paths relative to the site folder. */
+  exclude: z.array(z.string().min(1)).default([]),
 });
 export type DocentPluginOptions = z.input<typeof optionsSchema>;
 type ValidOptions = z.output<typeof optionsSchema>;
@@ -43,7 +45,7 @@ export default function docentPlugin(_context: LoadContext, options: ValidOption
     injectHtmlTags: () => ({ postBodyTags: [{ tagName: 'script', attributes }] }),
     postBuild: (props) => {
       if (!options.manifest) return;
-      const manifest = buildSiteManifest(props);
+      const manifest = buildSiteManifest(props, options.exclude);
       writeFileSync(join(props.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 1)}\n`);
     },
   };

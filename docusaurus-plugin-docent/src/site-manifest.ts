@@ -33,6 +33,8 @@ export interface SiteManifest {
   format: 'docent-site-manifest';
   format_version: 1;
   site: { url: string; base_url: string; trailing_slash: boolean | null; locale: string; default_locale: string };
+  /** Globs of source paths (relative to the site folder) the ingest leaves out, e.g. templates. */
+  exclude: string[];
   docs: ManifestDoc[];
 }
 
@@ -45,7 +47,7 @@ interface LoadedDocsContent {
   }[];
 }
 
-export function buildSiteManifest(props: Pick<Props, 'siteDir' | 'outDir' | 'baseUrl' | 'siteConfig' | 'i18n' | 'plugins'>): SiteManifest {
+export function buildSiteManifest(props: Pick<Props, 'siteDir' | 'outDir' | 'baseUrl' | 'siteConfig' | 'i18n' | 'plugins'>, exclude: string[]): SiteManifest {
   const { siteConfig } = props;
   const docs: ManifestDoc[] = [];
   for (const plugin of props.plugins.filter(isDocsPlugin)) {
@@ -77,6 +79,7 @@ export function buildSiteManifest(props: Pick<Props, 'siteDir' | 'outDir' | 'bas
       locale: props.i18n.currentLocale,
       default_locale: props.i18n.defaultLocale,
     },
+    exclude,
     docs,
   };
 }

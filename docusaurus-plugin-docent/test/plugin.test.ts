@@ -60,9 +60,11 @@ describe('docusaurus-plugin-docent', () => {
   it('writes a manifest from which every citation lands on a built page and heading', async () => {
     // The build went to a temporary folder, not the site's build/: say where the sources are.
     const site = await readBuiltSite(join(outDir, 'docent-manifest.json'), 'all');
-    const { files, chunks, failed } = await collectChunks({ site: { ...site, siteDir: SITE_DIR } });
+    const { files, chunks, failed, skipped } = await collectChunks({ site: { ...site, siteDir: SITE_DIR } });
     expect(failed).toEqual([]);
     expect(files).toBe(8); // 7 current pages (no draft, no partial) + the released 1.0 intro
+    // The plugin's `exclude` option travels in the manifest: the template page is published but not ingested.
+    expect(skipped).toEqual([{ file: 'docs/templates/lesson-template.md', reason: 'excluded' }]);
     expect(new Set(chunks.map((chunk) => chunk.url.split('#')[0]))).toEqual(
       new Set([
         '/textbook/docs/intro', // version 1.0, the latest release, at the docs root
@@ -93,8 +95,12 @@ describe('docusaurus-plugin-docent', () => {
   });
 
   it('computes the same URLs from the Markdown alone, given the base URL and trailingSlash', async () => {
-    const { chunks, failed } = await collectChunks({ docsDir: join(SITE_DIR, 'docs'), routeBase: '/textbook/docs/next', trailingSlash: false });
+    const { chunks, failed, skipped } = await collectChunks({ docsDir: join(SITE_DIR, 'docs'), routeBase: '/textbook/docs/next', trailingSlash: false, exclude: ['**/*-template.md'] });
     expect(failed).toEqual([]);
+    expect(skipped).toEqual([
+      { file: 'templates/lesson-template.md', reason: 'excluded' },
+      { file: 'draft-notes.md', reason: 'draft' },
+    ]);
     expect(chunks.some((chunk) => chunk.url.includes('draft'))).toBe(false);
     expect(brokenCitations(chunks)).toEqual([]);
   });

@@ -14,6 +14,8 @@ const manifestSchema = z.object({
   format: z.literal('docent-site-manifest'),
   format_version: z.literal(1),
   site: z.object({ url: z.string(), base_url: z.string(), trailing_slash: z.boolean().nullable(), locale: z.string(), default_locale: z.string() }),
+  /** The plugin's `exclude` option: globs of source paths, relative to the site folder, not to ingest. */
+  exclude: z.array(z.string()).default([]),
   docs: z.array(
     z.object({
       source: z.string().min(1),

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { chunkDocument, estimateTokens } from '../src/chunk-document.js';
-import { listDocuments } from '../src/ingest-course.js';
+import { listDocuments } from '../src/collect-chunks.js';
 import { parseDocument } from '../src/parse-document.js';
 
 const COURSE_DIR = fileURLToPath(new URL('../../course/docs', import.meta.url));

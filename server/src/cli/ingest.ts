@@ -20,7 +20,7 @@ import { EmbedderMismatchError, type VectorStoreName } from '../stores/vector-st
 const USAGE = [
   'Usage: npm run ingest -- --site <site dir | build/docent-manifest.json> [--versions latest|all] [options]',
   '       npm run ingest -- [docs-dir] [--route-base /docs] [--trailing-slash true|false] [options]',
-  'Options: --reset  --dry-run  --store pglite|pgvector|qdrant  --json',
+  'Options: --exclude <glob> (repeatable)  --reset  --dry-run  --store pglite|pgvector|qdrant  --json',
 ].join('\n');
 
 async function run(): Promise<number> {
@@ -34,6 +34,7 @@ async function run(): Promise<number> {
       'trailing-slash': { type: 'string' },
       site: { type: 'string' },
       versions: { type: 'string', default: 'latest' },
+      exclude: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
@@ -55,12 +56,12 @@ async function run(): Promise<number> {
   try {
     await prepareDatabase(database, log);
     knowledge = await openKnowledgeBase(config, database, values.store as VectorStoreName | undefined);
-    const progress = process.stderr.isTTY && !values.json ? progressBar() : undefined;
+    const progress = values.json ? undefined : process.stderr.isTTY ? progressBar() : progressLines();
     const report = await ingestCourse(
-      { ...source, reset: values.reset, dryRun: values['dry-run'], onProgress: progress },
+      { ...source, exclude: values.exclude, reset: values.reset, dryRun: values['dry-run'], onProgress: progress },
       knowledge,
     );
-    if (progress) process.stderr.write('\n');
+    if (progress && process.stderr.isTTY) process.stderr.write('\n');
     if (!values['dry-run']) forgetUnfinishedBundledIngest(config.dataDir);
     printReport(report, values.json, docsDir);
     return report.failed.length > 0 ? 2 : 0;
@@ -93,12 +94,33 @@ function printReport(report: IngestReport, json: boolean, docsDir: string): void
     return;
   }
   for (const failure of report.failed) process.stderr.write(`error: ${failure.message}\n`);
+  for (const { file, reason } of report.skipped) process.stderr.write(`skipped: ${file} (${SKIP_REASONS[reason]})\n`);
   const verb = report.dry_run ? 'would be' : 'were';
   process.stdout.write(
-    `${report.files} files (${report.failed.length} failed), ${report.chunks} chunks: ` +
+    `${report.files} files (${report.failed.length} failed, ${report.skipped.length} skipped), ${report.chunks} chunks: ` +
       `${report.added} added, ${report.updated} updated, ${report.removed} removed, ${report.unchanged} unchanged ` +
       `${report.dry_run ? `(dry run: nothing ${verb} written) ` : ''}in ${report.seconds.toFixed(1)} s\n`,
   );
+}
+
+const SKIP_REASONS = { draft: 'draft: not published', empty: 'no text to answer from', excluded: 'matches --exclude' } as const;
+
+/** Without a terminal (CI, logs): a line every few seconds, with the time taken and left. */
+function progressLines(): (done: number, total: number) => void {
+  const started = performance.now();
+  let lastLine = started;
+  return (done, total) => {
+    const now = performance.now();
+    if (done < total && now - lastLine < 5_000) return;
+    lastLine = now;
+    const elapsed = (now - started) / 1000;
+    const left = done === 0 ? undefined : (elapsed / done) * (total - done);
+    process.stderr.write(`ingest: ${done}/${total} chunks embedded, ${duration(elapsed)} elapsed${left === undefined || done === total ? '' : `, about ${duration(left)} left`}\n`);
+  };
+}
+
+function duration(seconds: number): string {
+  return seconds < 60 ? `${Math.round(seconds)} s` : `${Math.floor(seconds / 60)} min ${Math.round(seconds % 60)} s`;
 }
 
 function progressBar(): (done: number, total: number) => void {

@@ -38,7 +38,7 @@ describe('npm run ingest', () => {
     const result = await runIngestCli([docs.path], { DATA_DIR: data.path });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('error: guide/broken.md:2: front matter is not valid YAML');
-    expect(result.stdout).toMatch(/^2 files \(1 failed\), 1 chunks: 1 added, 0 updated, 0 removed, 0 unchanged in \d+\.\d s$/m);
+    expect(result.stdout).toMatch(/^2 files \(1 failed, 0 skipped\), 1 chunks: 1 added, 0 updated, 0 removed, 0 unchanged in \d+\.\d s$/m);
   });
 
   it('prints machine-readable JSON with --json, and only reports in a dry run', async () => {
@@ -74,6 +74,26 @@ describe('npm run ingest', () => {
     expect(search.code).toBe(1);
     expect(search.stderr).toContain('No docent-manifest.json under');
     expect(search.stderr).toContain('add docusaurus-plugin-docent to the site');
+  });
+
+  it('skips drafts, empty pages and --exclude matches, says which and why, and shows progress without a terminal', async () => {
+    const site = temporaryDirectory();
+    try {
+      mkdirSync(join(site.path, 'templates'));
+      writeFileSync(join(site.path, 'gears.md'), '# Gears\n\nA gear train trades speed for torque.\n');
+      writeFileSync(join(site.path, 'notes.md'), '---\ndraft: true\n---\n\nUnfinished.\n');
+      writeFileSync(join(site.path, 'empty.md'), '---\ntitle: Empty\n---\n');
+      writeFileSync(join(site.path, 'templates/lesson-template.md'), '# Lesson title\n\nContent goes here.\n');
+      const result = await runIngestCli([site.path, '--exclude', '**/*-template.md'], { DATA_DIR: temporaryDirectory().path });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/^1 files \(0 failed, 3 skipped\), 1 chunks: 1 added/);
+      expect(result.stderr).toContain('skipped: templates/lesson-template.md (matches --exclude)');
+      expect(result.stderr).toContain('skipped: notes.md (draft: not published)');
+      expect(result.stderr).toContain('skipped: empty.md (no text to answer from)');
+      expect(result.stderr).toMatch(/^ingest: 1\/1 chunks embedded, \d+ s elapsed$/m);
+    } finally {
+      site.remove();
+    }
   });
 
   it('rejects an unknown store with a usage message and exit code 1', async () => {
