@@ -23,6 +23,16 @@ export const optionsSchema = z.object({
   lang: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or ur').optional(),
   /** Where selecting text offers "Ask Docent": Docusaurus's article body by default. */
   contentRoot: z.string().min(1).default('article'),
+  /** The launcher's corner; by default the inline end (right, or left on right-to-left pages). */
+  position: z.enum(['bottom-right', 'bottom-left']).optional(),
+  /** Distance from that corner: pixels or a CSS length (`24`, `5rem`), e.g. to clear the site's own chat button. */
+  offsetX: z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(px|rem|em|vw|vh)?$/)]).optional(),
+  offsetY: z.union([z.number().nonnegative(), z.string().regex(/^\d+(\.\d+)?(px|rem|em|vw|vh)?$/)]).optional(),
+  zIndex: z.number().int().optional(),
+  /** `false`: no launcher button; the site opens the panel from its own button with `window.Docent.open()`. */
+  launcher: z.boolean().default(true),
+  /** Where "Ask Docent" appears for selected text: `below` keeps it clear of a site's own tooltip above the selection. */
+  selectionPlacement: z.enum(['above', 'below']).optional(),
   /** Write `docent-manifest.json` into the build folder (page URLs and heading ids for the ingest). */
   manifest: z.boolean().default(true),
   /** Pages the assistant should not answer from (templates, changelogs): globs of source paths relative to the site folder. */
@@ -40,6 +50,12 @@ export default function docentPlugin(_context: LoadContext, options: ValidOption
   };
   if (options.theme) attributes['data-theme'] = options.theme;
   if (options.lang) attributes['data-lang'] = options.lang;
+  if (options.position) attributes['data-position'] = options.position;
+  if (options.offsetX !== undefined) attributes['data-offset-x'] = String(options.offsetX);
+  if (options.offsetY !== undefined) attributes['data-offset-y'] = String(options.offsetY);
+  if (options.zIndex !== undefined) attributes['data-z-index'] = String(options.zIndex);
+  if (!options.launcher) attributes['data-launcher'] = 'hidden';
+  if (options.selectionPlacement) attributes['data-selection-placement'] = options.selectionPlacement;
   return {
     name: 'docusaurus-plugin-docent',
     injectHtmlTags: () => ({ postBodyTags: [{ tagName: 'script', attributes }] }),

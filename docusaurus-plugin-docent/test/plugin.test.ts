@@ -53,6 +53,10 @@ describe('docusaurus-plugin-docent', () => {
     expect(tag).toContain('data-content-root="article"');
     expect(tag).toContain('data-lang="en"');
     expect(tag).toMatch(/\bdefer\b/);
+    // Placement options become the script's attributes, which the widget reads.
+    expect(tag).toContain('data-position="bottom-left"');
+    expect(tag).toContain('data-offset-x="96"');
+    expect(tag).toContain('data-launcher="hidden"');
     // At the end of the body, after the page content.
     expect(html.indexOf(tag)).toBeGreaterThan(html.indexOf('Physical AI is intelligence'));
   });
@@ -110,6 +114,8 @@ describe('docusaurus-plugin-docent', () => {
     expect(validate({})).toThrow(/docusaurus-plugin-docent: server /);
     expect(validate({ server: 'javascript:alert(1)' })).toThrow(/server must be the Docent server URL/);
     expect(validate({ server: 'https://d.example.com', theme: 'purple' })).toThrow(/theme/);
+    expect(validate({ server: 'https://d.example.com', offsetX: '10px; color: red' })).toThrow(/offsetX/);
+    expect(validate({ server: 'https://d.example.com', position: 'top-left' })).toThrow(/position/);
     expect(validate({ server: 'https://d.example.com/', lang: 'ur' })()).toMatchObject({ server: 'https://d.example.com', lang: 'ur', contentRoot: 'article' });
   });
 });

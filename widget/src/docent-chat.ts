@@ -1,10 +1,11 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { Account, Selection } from '@docent/protocol';
 import { AccountView } from './account-view.js';
-import { Conversation, type ChatEntry } from './conversation.js';
+import { renderEntry } from './answer-view.js';
+import { Conversation } from './conversation.js';
 import { keepTabInside } from './focus-trap.js';
-import { closeIcon, historyIcon, newIcon, thumbDownIcon, thumbUpIcon } from './icons.js';
-import { renderMarkdown, safeUrl } from './markdown.js';
+import { HostThemeController } from './host-theme.js';
+import { closeIcon, historyIcon, newIcon } from './icons.js';
 import { isRightToLeft, stringsFor, type WidgetStrings } from './strings.js';
 import { widgetStyles } from './styles.js';
 
@@ -18,10 +19,13 @@ export interface DocentContext {
  * `<docent-chat server="https://docent.example.com">`: the course assistant.
  *
  * Attributes: `server` (Docent's base URL; '' = same origin), `open` (reflects whether the panel
- * shows), `theme` (`light` | `dark`; default follows `prefers-color-scheme`), `lang` and `dir`
- * (default: the page's). Methods: `show()`, `hide()`, `ask(text)`, `setContext({selection})`.
+ * shows), `theme` (`light` | `dark`; default: the page's `<html data-theme>` as Docusaurus sets it,
+ * else `prefers-color-scheme`), `lang` and `dir` (default: the page's), `position` (`bottom-right` |
+ * `bottom-left`; default: the inline end, mirrored on right-to-left pages), `hide-launcher` (the
+ * host opens the panel with its own button through `show()`). Methods: `show()`, `hide()`, `ask(text)`, `setContext({selection})`.
  * Events (bubbling, composed): `docent:open`, `docent:close`, `docent:answer` (detail: the answer's
- * `{messageId, text, sources}`). Styling: `--docent-accent`, `--docent-font`, `--docent-radius`.
+ * `{messageId, text, sources}`). Styling: `--docent-accent`, `--docent-font`, `--docent-radius`,
+ * `--docent-offset-x`, `--docent-offset-y` (launcher distance from the corner), `--docent-z-index`.
  */
 export class DocentChat extends LitElement {
   static override styles = widgetStyles;
@@ -29,6 +33,8 @@ export class DocentChat extends LitElement {
     server: { type: String },
     open: { type: Boolean, reflect: true },
     theme: { type: String, reflect: true },
+    position: { type: String, reflect: true },
+    hideLauncher: { type: Boolean, reflect: true, attribute: 'hide-launcher' },
     selection: { state: true },
     view: { state: true },
     announcement: { state: true },
@@ -39,6 +45,10 @@ export class DocentChat extends LitElement {
   declare server: string;
   declare open: boolean;
   declare theme: 'light' | 'dark' | undefined;
+  declare position: 'bottom-right' | 'bottom-left' | undefined;
+  declare hideLauncher: boolean;
+  /** Without a launcher, focus goes back where it was when the host opened the panel. */
+  private focusBeforeOpen: HTMLElement | undefined;
   declare private selection: Selection | undefined;
   declare private view: 'chat' | 'history' | 'account';
   declare private announcement: string;
@@ -62,6 +72,8 @@ export class DocentChat extends LitElement {
     this.open = false;
     this.view = 'chat';
     this.announcement = '';
+    this.hideLauncher = false;
+    new HostThemeController(this);
   }
 
   private get language(): string {
@@ -75,6 +87,7 @@ export class DocentChat extends LitElement {
   /** Opens the panel and moves focus into it. */
   show(): void {
     if (this.open) return;
+    this.focusBeforeOpen = document.activeElement instanceof HTMLElement ? document.activeElement : undefined;
     this.open = true;
     void this.conversation.restore();
     this.emit('docent:open', {});
@@ -119,8 +132,8 @@ export class DocentChat extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('open')) {
-      const target = this.open ? this.renderRoot.querySelector('textarea') : this.renderRoot.querySelector('.launcher');
-      (target as HTMLElement | null)?.focus();
+      const target = this.open ? this.renderRoot.querySelector('textarea') : (this.renderRoot.querySelector('.launcher') ?? this.focusBeforeOpen);
+      (target as HTMLElement | null | undefined)?.focus();
     }
     if (this.pendingFocus) {
       this.renderRoot.querySelector<HTMLElement>(this.pendingFocus)?.focus();
@@ -130,8 +143,9 @@ export class DocentChat extends LitElement {
     if (log) log.scrollTop = log.scrollHeight;
   }
 
-  override render(): TemplateResult {
+  override render(): TemplateResult | typeof nothing {
     const strings = this.strings;
+    if (!this.open && this.hideLauncher) return nothing;
     if (!this.open) return html`<button class="launcher" type="button" aria-haspopup="dialog" @click=${() => this.show()}>${strings.launcher}</button>`;
     return html`<section class="panel" role="dialog" aria-modal="true" aria-labelledby="docent-title" @keydown=${this.onPanelKey}>
       <header>
@@ -150,54 +164,7 @@ export class DocentChat extends LitElement {
     const entries = this.conversation.entries;
     // Focusable so keyboard users can scroll a long conversation.
     return html`<div class="log" role="log" tabindex="0" aria-label=${strings.title}>
-      ${entries.length === 0 ? html`<p class="empty">${strings.empty}</p>` : entries.map((entry) => this.renderEntry(entry, strings))}
-    </div>`;
-  }
-
-  private renderEntry(entry: ChatEntry, strings: WidgetStrings): TemplateResult {
-    if (entry.role === 'user') {
-      return html`<div class="message user">${entry.selection ? html`<div class="quote">${entry.selection.text}</div>` : nothing}${entry.content}</div>`;
-    }
-    const context = {
-      sources: entry.sources,
-      resolveUrl: (url: string) => new URL(url, window.location.href).href,
-      onCopy: (code: string) => void navigator.clipboard?.writeText(code),
-      copyLabel: strings.copy,
-      citationLabel: (source: { title: string; chapter: string }) => strings.citation(source.title, source.chapter),
-    };
-    return html`<div class="message assistant" aria-busy=${entry.status === 'streaming'}>
-      ${entry.notices.map((notice) => html`<p class="notice">${notice}</p>`)}
-      ${renderMarkdown(entry.content, context)}
-      ${entry.status === 'interrupted' ? html`<p class="notice">${strings.stopped}</p>` : nothing}
-      ${entry.error ? html`<p class="error" role="alert">${entry.error.requestId ? strings.errorWithId(entry.error.message, entry.error.requestId) : entry.error.message}</p>` : nothing}
-      ${entry.sources.length > 0 && entry.status !== 'streaming' ? this.renderSources(entry, strings, context.resolveUrl) : nothing}
-      ${this.renderActions(entry, strings)}
-    </div>`;
-  }
-
-  private renderSources(entry: ChatEntry, strings: WidgetStrings, resolveUrl: (url: string) => string): TemplateResult {
-    return html`<details class="sources">
-      <summary>${strings.sources} (${entry.sources.length})</summary>
-      <ol>
-        ${entry.sources.map((source) => {
-          const href = safeUrl(resolveUrl(source.url));
-          const label = strings.citation(source.title, source.chapter);
-          return html`<li value=${source.id}>${href === undefined ? label : html`<a href=${href} target="_top">${label}</a>`}</li>`;
-        })}
-      </ol>
-    </details>`;
-  }
-
-  private renderActions(entry: ChatEntry, strings: WidgetStrings): TemplateResult | typeof nothing {
-    if (entry.status === 'error' || entry.status === 'interrupted') {
-      return html`<div class="actions"><button type="button" @click=${() => void this.conversation.retry(entry)}>${strings.retry}</button></div>`;
-    }
-    if (entry.status !== 'complete' || !entry.messageId) return nothing;
-    const rate = (rating: 'up' | 'down') => () => void this.conversation.rate(entry, rating);
-    return html`<div class="actions">
-      <button type="button" aria-pressed=${entry.feedback === 'up'} aria-label=${strings.thumbsUp} title=${strings.thumbsUp} @click=${rate('up')}>${thumbUpIcon}</button>
-      <button type="button" aria-pressed=${entry.feedback === 'down'} aria-label=${strings.thumbsDown} title=${strings.thumbsDown} @click=${rate('down')}>${thumbDownIcon}</button>
-      ${entry.feedback ? html`<span>${strings.thanks}</span>` : nothing}
+      ${entries.length === 0 ? html`<p class="empty">${strings.empty}</p>` : entries.map((entry) => renderEntry(entry, strings, this.conversation))}
     </div>`;
   }
 

@@ -3,7 +3,10 @@
  *   <script src="https://docent.example.com/widget/docent.js" data-server="https://docent.example.com" defer></script>
  * mounts a launcher button. Options (data attributes on the script tag): `data-server` (default:
  * the script's origin), `data-theme` (`light` | `dark`), `data-lang`, `data-content-root` (CSS
- * selector where selecting text offers "Ask Docent"; default `main, article, body`).
+ * selector where selecting text offers "Ask Docent"; default `main, article, body`),
+ * `data-position` (`bottom-right` | `bottom-left`), `data-offset-x` / `data-offset-y` (CSS lengths
+ * from that corner), `data-z-index`, `data-launcher="hidden"` (open it from the page's own button
+ * with `window.Docent.open()`), `data-selection-placement` (`above` | `below` the selected text).
  * The host page controls it through `window.Docent` and listens to `docent:*` events.
  */
 import type { Selection } from '@docent/protocol';
@@ -41,9 +44,11 @@ function mount(script: HTMLScriptElement | null): DocentApi {
   element.server = server === undefined || server === '' ? scriptOrigin : server;
   if (script?.dataset.theme === 'light' || script?.dataset.theme === 'dark') element.theme = script.dataset.theme;
   if (script?.dataset.lang) element.setAttribute('lang', script.dataset.lang);
+  placeLauncher(element, script?.dataset ?? {});
   if (!existing) document.body.append(element);
   watchSelections({
     contentRoot: script?.dataset.contentRoot ?? 'main, article, body',
+    placement: script?.dataset.selectionPlacement === 'below' ? 'below' : 'above',
     label: stringsFor(element.getAttribute('lang') ?? document.documentElement.lang).askAboutSelection,
     onAsk: (selection: Selection) => {
       element.setContext({ selection });
@@ -51,6 +56,22 @@ function mount(script: HTMLScriptElement | null): DocentApi {
     },
   });
   return { open: () => element.show(), close: () => element.hide(), ask: (text) => element.ask(text), setContext: (context) => element.setContext(context), element };
+}
+
+/** Corner, distance, stacking and whether a launcher shows, from the script tag's attributes. */
+function placeLauncher(element: DocentChat, options: DOMStringMap): void {
+  if (options.position === 'bottom-right' || options.position === 'bottom-left') element.position = options.position;
+  if (options.launcher === 'hidden') element.hideLauncher = true;
+  const lengths: [string | undefined, string][] = [
+    [options.offsetX, '--docent-offset-x'],
+    [options.offsetY, '--docent-offset-y'],
+  ];
+  for (const [value, property] of lengths) {
+    // A bare number means pixels; anything else must be a CSS length the browser accepts.
+    const length = value !== undefined && /^\d+(\.\d+)?$/.test(value) ? `${value}px` : value;
+    if (length !== undefined && CSS.supports('right', length)) element.style.setProperty(property, length);
+  }
+  if (options.zIndex !== undefined && /^-?\d+$/.test(options.zIndex)) element.style.setProperty('--docent-z-index', options.zIndex);
 }
 
 // A module script (the ESM build) has no currentScript: the host page mounts it by adding <docent-chat>.

@@ -6,9 +6,15 @@ const MIN_SELECTION = 3;
 /**
  * The floating "Ask Docent" button: appears next to text the reader selects inside the content
  * root, and hands the selection (with the section it sits in) to `onAsk`. It lives in its own
- * shadow root so page styles cannot restyle it.
+ * shadow root so page styles cannot restyle it. `placement: 'below'` keeps it clear of a site's
+ * own selection tooltip, which usually sits above the selection.
  */
-export function watchSelections(options: { contentRoot: string; label: string; onAsk: (selection: Selection) => void }): () => void {
+export function watchSelections(options: {
+  contentRoot: string;
+  label: string;
+  placement?: 'above' | 'below' | undefined;
+  onAsk: (selection: Selection) => void;
+}): () => void {
   const host = document.createElement('docent-selection');
   const shadow = host.attachShadow({ mode: 'open' });
   const button = document.createElement('button');
@@ -34,7 +40,8 @@ export function watchSelections(options: { contentRoot: string; label: string; o
     }
     pending = { text: text.slice(0, MAX_SELECTION), ...sectionOf(range.startContainer, root) };
     const rect = range.getBoundingClientRect();
-    button.style.top = `${Math.max(8, rect.top - 40)}px`;
+    const top = options.placement === 'below' ? Math.min(window.innerHeight - 44, rect.bottom + 8) : Math.max(8, rect.top - 40);
+    button.style.top = `${top}px`;
     button.style.left = `${Math.min(window.innerWidth - 140, Math.max(8, rect.left + rect.width / 2 - 50))}px`;
     button.hidden = false;
   };

@@ -5,7 +5,7 @@ import { css } from 'lit';
  * --docent-font, --docent-radius. Logical properties (inline-start/end) so right-to-left pages
  * mirror the layout. Colours meet WCAG AA on both themes.
  */
-/** The dark theme's colours: by attribute, or by the reader's system setting. */
+/** The dark theme's colours: by `theme`, else by the host page's `data-theme`, else by the system setting. */
 const darkPalette = css`
     --accent: var(--docent-accent, #93c5fd);
     --on-accent: #0b1220;
@@ -32,19 +32,22 @@ export const widgetStyles = css`
     --danger: #b91c1c;
     color-scheme: light;
     position: fixed;
-    inset-block-end: 20px;
-    inset-inline-end: 20px;
-    z-index: 2147483000;
+    inset-block-end: var(--docent-offset-y, 20px);
+    inset-inline-end: var(--docent-offset-x, 20px);
+    z-index: var(--docent-z-index, 2147483000);
     font-family: var(--font);
     font-size: 15px;
     line-height: 1.5;
     color: var(--fg);
   }
-  :host([theme='dark']) {
+  /* Physical corners on request; the later declaration wins over the logical default. */
+  :host([position='bottom-right']) { inset-inline-end: auto; right: var(--docent-offset-x, 20px); }
+  :host([position='bottom-left']) { inset-inline-end: auto; left: var(--docent-offset-x, 20px); }
+  :host([theme='dark']), :host(:not([theme])[host-theme='dark']) {
     ${darkPalette}
   }
   @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
+    :host(:not([theme='light']):not([host-theme='light'])) {
       ${darkPalette}
     }
   }
