@@ -1,5 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
-import { E2E_DOCENT_PORT } from './ports.js';
+import { E2E_DOCENT_PORT, E2E_DOCS_SITE_PORT } from './ports.js';
 
 /**
  * Browser tests in the machine's Chromium (Debian package; Playwright's own browser download is not
@@ -23,12 +23,23 @@ export default defineConfig({
     ...devices['Desktop Chrome'],
     channel: undefined,
   },
-  webServer: {
-    command: 'node --import tsx e2e/serve.ts',
-    cwd: '..',
-    url: `http://localhost:${E2E_DOCENT_PORT}/health`,
-    timeout: 120_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-  },
+  webServer: [
+    {
+      command: 'node --import tsx e2e/serve.ts',
+      cwd: '..',
+      url: `http://localhost:${E2E_DOCENT_PORT}/health`,
+      timeout: 120_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+    },
+    {
+      // A real Docusaurus build with the plugin (built at start: about 30 s) and its own Docent.
+      command: 'node --import tsx e2e/docusaurus-site.ts',
+      cwd: '..',
+      url: `http://localhost:${E2E_DOCS_SITE_PORT}/textbook/`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+    },
+  ],
 });

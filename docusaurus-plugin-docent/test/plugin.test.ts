@@ -56,7 +56,6 @@ describe('docusaurus-plugin-docent', () => {
     // Placement options become the script's attributes, which the widget reads.
     expect(tag).toContain('data-position="bottom-left"');
     expect(tag).toContain('data-offset-x="96"');
-    expect(tag).toContain('data-launcher="hidden"');
     // At the end of the body, after the page content.
     expect(html.indexOf(tag)).toBeGreaterThan(html.indexOf('Physical AI is intelligence'));
   });

@@ -9,6 +9,6 @@ export default {
   presets: [['@docusaurus/preset-classic', { docs: { sidebarPath: undefined }, blog: false, theme: {} }]],
   plugins: [
     // One line is all a course author adds.
-    ['../../src/index.ts', { server: process.env.DOCENT_SERVER ?? 'https://docent.example.com', lang: 'en', exclude: ['**/*-template.md'], position: 'bottom-left', offsetX: 96, launcher: false }],
+    ['../../src/index.ts', { server: process.env.DOCENT_SERVER ?? 'https://docent.example.com', lang: 'en', exclude: ['**/*-template.md'], position: 'bottom-left', offsetX: 96 }],
   ],
 };
