@@ -1,8 +1,8 @@
 /**
- * A real Docusaurus 3 site with Docent, for the browser tests, done the way the plugin's README
- * tells a site owner: build the site with docusaurus-plugin-docent (the fixture in
+ * A real Docusaurus 3 site with Docent, for the browser tests, set up with the steps the plugin's
+ * README gives a site owner: build the site with docusaurus-plugin-docent (the fixture in
  * docusaurus-plugin-docent/test/fixture-site: baseUrl `/textbook/`, trailingSlash false, number
- * prefixes, slugs, ids, a released version), ingest the build with its manifest, and serve it.
+ * prefixes, slugs, ids, a released version), `npm run ingest -- --site <site>`, start Docent.
  * - the built site on E2E_DOCS_SITE_PORT under `/textbook/`, as a static host would;
  * - a Docent of its own on E2E_DOCS_DOCENT_PORT holding only this site's pages.
  */
@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { ingestCourse, readBuiltSite } from '@docent/ingest';
 import { buildApp } from '../server/src/app.js';
 import { loadConfig } from '../server/src/config.js';
 import { E2E_DOCS_DOCENT_PORT, E2E_DOCS_SITE_PORT } from './ports.js';
@@ -23,21 +22,22 @@ const SITE_DIR = fileURLToPath(new URL('../docusaurus-plugin-docent/test/fixture
 const BASE_URL = '/textbook/';
 const siteOrigin = `http://localhost:${E2E_DOCS_SITE_PORT}`;
 const docentOrigin = `http://localhost:${E2E_DOCS_DOCENT_PORT}`;
-const workDir = mkdtempSync(join(tmpdir(), 'docent-e2e-docusaurus-'));
-const outDir = join(workDir, 'build');
+const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
+const dataDir = mkdtempSync(join(tmpdir(), 'docent-e2e-docusaurus-'));
+const outDir = join(SITE_DIR, 'build');
+const run = promisify(execFile);
+const quietly = { maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DOCUSAURUS_TELEMETRY_DISABLED: '1' } };
 
+// 1. The plugin as a site installs it (its built package), 2. the site's own `npm run build`.
+await run('npm', ['run', 'build:plugin'], { ...quietly, cwd: REPO_ROOT });
 const docusaurus = join(createRequire(import.meta.url).resolve('@docusaurus/core/package.json'), '../bin/docusaurus.mjs');
-await promisify(execFile)(process.execPath, [docusaurus, 'build', SITE_DIR, '--out-dir', outDir, '--no-minify'], {
-  env: { ...process.env, DOCENT_SERVER: docentOrigin, NODE_ENV: 'production', DOCUSAURUS_TELEMETRY_DISABLED: '1' },
-  maxBuffer: 64 * 1024 * 1024,
-});
-
+await run(process.execPath, [docusaurus, 'build', SITE_DIR, '--no-minify'], { ...quietly, env: { ...quietly.env, DOCENT_SERVER: docentOrigin, NODE_ENV: 'production' } });
+// 3. Docent reads the build's manifest (all versions: the tests ask about the next version's pages).
+await run('npm', ['run', 'ingest', '--', '--site', SITE_DIR, '--versions', 'all'], { ...quietly, cwd: REPO_ROOT, env: { ...quietly.env, DATA_DIR: dataDir } });
+// 4. Docent serves readers from what was ingested.
 const app = await buildApp(
-  loadConfig({ NODE_ENV: 'development', DATA_DIR: join(workDir, 'data'), LOG_LEVEL: 'warn', CORS_ORIGINS: siteOrigin, PORT: String(E2E_DOCS_DOCENT_PORT), RATE_LIMIT_CHAT_PER_MINUTE: '100000' }),
+  loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CORS_ORIGINS: siteOrigin, PORT: String(E2E_DOCS_DOCENT_PORT), RATE_LIMIT_CHAT_PER_MINUTE: '100000' }),
 );
-// The build went to a temporary folder, not the site's build/: the sources stay in the site folder.
-const site = { ...(await readBuiltSite(join(outDir, 'docent-manifest.json'), 'all')), siteDir: SITE_DIR };
-await ingestCourse({ site, reset: false, dryRun: false }, app.knowledge);
 await app.listen({ port: E2E_DOCS_DOCENT_PORT, host: '127.0.0.1' });
 
 const TYPES: Record<string, string> = {
@@ -74,7 +74,8 @@ console.log(`e2e Docusaurus site ready: ${siteOrigin}${BASE_URL} with Docent ${d
 const stop = () => {
   server.close();
   void app.close().then(() => {
-    rmSync(workDir, { recursive: true, force: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(outDir, { recursive: true, force: true });
     process.exit(0);
   });
 };

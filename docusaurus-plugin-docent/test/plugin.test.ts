@@ -12,6 +12,7 @@ import { builtPageFile } from '../src/site-manifest.js';
 
 const run = promisify(execFile);
 const SITE_DIR = fileURLToPath(new URL('./fixture-site/', import.meta.url));
+const PLUGIN_DIR = fileURLToPath(new URL('../', import.meta.url));
 const BASE_URL = '/textbook/';
 const DOCUSAURUS_BIN = join(createRequire(import.meta.url).resolve('@docusaurus/core/package.json'), '../bin/docusaurus.mjs');
 
@@ -22,6 +23,8 @@ const DOCUSAURUS_BIN = join(createRequire(import.meta.url).resolve('@docusaurus/
  */
 let outDir: string;
 beforeAll(async () => {
+  // The site loads the plugin by its package name, as a site owner would: its built entry in dist/.
+  await run('npm', ['run', 'build', '--silent'], { cwd: PLUGIN_DIR });
   outDir = mkdtempSync(join(tmpdir(), 'docent-docusaurus-'));
   await run(process.execPath, [DOCUSAURUS_BIN, 'build', SITE_DIR, '--out-dir', outDir, '--no-minify'], {
     env: { ...process.env, DOCENT_SERVER: 'https://docent.example.com/', NODE_ENV: 'production', DOCUSAURUS_TELEMETRY_DISABLED: '1' },
@@ -106,6 +109,19 @@ describe('docusaurus-plugin-docent', () => {
     ]);
     expect(chunks.some((chunk) => chunk.url.includes('draft'))).toBe(false);
     expect(brokenCitations(chunks)).toEqual([]);
+  });
+
+  it('packs as an installable package: built ESM entry with types, README, Docusaurus 3 as a peer', async () => {
+    const { stdout } = await run('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: PLUGIN_DIR });
+    const [packed] = JSON.parse(stdout) as { name: string; files: { path: string }[] }[];
+    expect(packed?.name).toBe('docusaurus-plugin-docent');
+    expect(packed?.files.map((file) => file.path).sort()).toEqual(['README.md', 'dist/index.d.ts', 'dist/index.js', 'dist/site-manifest.d.ts', 'dist/site-manifest.js', 'package.json']);
+    const manifest = JSON.parse(readFileSync(join(PLUGIN_DIR, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest).toMatchObject({ type: 'module', exports: { '.': { types: './dist/index.d.ts', import: './dist/index.js', default: './dist/index.js' } }, peerDependencies: { '@docusaurus/core': '^3.0.0' } });
+    expect(manifest).not.toHaveProperty('private');
+    const entry = (await import(join(PLUGIN_DIR, 'dist/index.js'))) as { default: unknown; validateOptions: unknown };
+    expect(typeof entry.default).toBe('function');
+    expect(typeof entry.validateOptions).toBe('function');
   });
 
   it('stops a build with a clear message when an option is wrong', () => {

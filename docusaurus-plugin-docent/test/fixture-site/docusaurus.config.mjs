@@ -8,7 +8,7 @@ export default {
   onBrokenLinks: 'throw',
   presets: [['@docusaurus/preset-classic', { docs: { sidebarPath: undefined }, blog: false, theme: {} }]],
   plugins: [
-    // One line is all a course author adds.
-    ['../../src/index.ts', { server: process.env.DOCENT_SERVER ?? 'https://docent.example.com', lang: 'en', exclude: ['**/*-template.md'], position: 'bottom-left', offsetX: 96 }],
+    // One line is all a course author adds (the plugin as installed: its built package).
+    ['docusaurus-plugin-docent', { server: process.env.DOCENT_SERVER ?? 'https://docent.example.com', lang: 'en', exclude: ['**/*-template.md'], position: 'bottom-left', offsetX: 96 }],
   ],
 };
