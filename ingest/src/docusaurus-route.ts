@@ -62,6 +62,16 @@ export function withTrailingSlash(path: string, trailingSlash: boolean | undefin
   return trailingSlash ? `${bare}/` : bare || '/';
 }
 
+/**
+ * The docs version a source file belongs to, by Docusaurus's folder layout: `versioned_docs/
+ * version-2.0/…` (or its translation under `i18n/<locale>/docusaurus-plugin-content-docs/version-2.0/`)
+ * is `2.0`; anything else is the current version. Paths relative to a docs folder are all current.
+ */
+export function docsVersionOf(docPath: string): string {
+  const versioned = /^(?:versioned_docs|i18n\/[^/]+\/docusaurus-plugin-content-docs(?:-[^/]+)?)\/version-([^/]+)\//.exec(docPath);
+  return versioned?.[1] ?? 'current';
+}
+
 /** Explicit heading ids (`## Title {#custom-id}`), as Docusaurus writes them. */
 const EXPLICIT_HEADING_ID = /^(\s{0,3}#{1,6}\s.*?)\s*\{#([^}\s]+)\}\s*$/;
 const FENCE = /^\s{0,3}(`{3,}|~{3,})/;

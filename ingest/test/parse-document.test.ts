@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chunkDocument, embeddingInput, estimateTokens } from '../src/chunk-document.js';
-import { docRoute } from '../src/docusaurus-route.js';
+import { docRoute, docsVersionOf } from '../src/docusaurus-route.js';
 import { DocumentParseError, parseDocument, readDocumentTree } from '../src/parse-document.js';
 
 const OPTIONS = { routeBase: '/docs' };
@@ -188,6 +188,16 @@ describe('routes', () => {
     ['03-guides/01-setup.md', { id: 'renamed' }],
   ])('%s %o lands where Docusaurus puts it', (path, frontMatter) => {
     expect(docRoute(path, frontMatter, { routeBase: '/docs' })).toBe(docusaurusPermalink(path, frontMatter));
+  });
+
+  it.each([
+    ['docs/intro.md', 'current'],
+    ['intro.md', 'current'],
+    ['versioned_docs/version-2.0/guides/setup.md', '2.0'],
+    ['i18n/fr/docusaurus-plugin-content-docs/version-1.x/intro.md', '1.x'],
+    ['i18n/fr/docusaurus-plugin-content-docs/current/intro.md', 'current'],
+  ])('%s is in docs version %s', (path, version) => {
+    expect(docsVersionOf(path)).toBe(version);
   });
 
   it('follows the site\'s baseUrl and trailingSlash', () => {

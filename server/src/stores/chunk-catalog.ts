@@ -84,6 +84,16 @@ export class ChunkCatalog {
     return row?.count ?? 0;
   }
 
+  /** The source file of the page at `route` (a URL path without `#anchor`), if it is a course page. */
+  async docPathAt(route: string): Promise<string | undefined> {
+    const bare = route.replace(/\/+$/, '');
+    const [row] = await queryRows<{ doc_path: string }>(
+      this.db,
+      sql`select doc_path from course_chunks where split_part(url, '#', 1) in (${bare}, ${`${bare}/`}) limit 1`,
+    );
+    return row?.doc_path;
+  }
+
   async get(ids: readonly string[]): Promise<CatalogChunk[]> {
     if (ids.length === 0) return [];
     const rows = await this.db.select().from(courseChunks).where(inArray(courseChunks.id, [...ids]));

@@ -1,3 +1,4 @@
+import { docsVersionOf } from '@docent/ingest';
 import type { FastifyBaseLogger } from 'fastify';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import type { CatalogChunk } from '../../stores/chunk-catalog.js';
@@ -30,7 +31,10 @@ export type RetrievalMode = 'hybrid' | 'dense' | 'lexical';
 
 export interface RetrievalOptions {
   mode?: RetrievalMode;
-  /** The page (URL or route, optionally with `#anchor`) the reader is on or selected text in: its sections rank higher. */
+  /**
+   * The page (URL or route, optionally with `#anchor`) the reader is on or selected text in: its
+   * sections rank higher, and on a versioned site only its docs version answers.
+   */
   preferPage?: string | undefined;
 }
 
@@ -77,9 +81,15 @@ export async function searchCourse(
     mode === 'dense' ? [] : knowledge.catalog.searchText(question, candidates),
   ]);
   const fused = fuseRankings(dense, lexical);
-  const chunks = new Map((await knowledge.catalog.get(fused.map((entry) => entry.id))).map((chunk) => [chunk.id, chunk]));
-  if (preferPage !== undefined) {
-    const preferred = locationOf(preferPage);
+  const preferred = preferPage === undefined ? undefined : locationOf(preferPage);
+  const [found, pageDocPath] = await Promise.all([
+    knowledge.catalog.get(fused.map((entry) => entry.id)),
+    preferred === undefined ? undefined : knowledge.catalog.docPathAt(preferred.route),
+  ]);
+  const chunks = new Map(found.map((chunk) => [chunk.id, chunk]));
+  // A reader of the 2.0 docs gets 2.0 answers: the page they are on says which version they read.
+  const readerVersion = pageDocPath === undefined ? undefined : docsVersionOf(pageDocPath);
+  if (preferred !== undefined) {
     for (const entry of fused) {
       const location = locationOf(chunks.get(entry.id)?.url ?? '');
       // As if one retriever had ranked the reader's page first, and its section once more.
@@ -95,6 +105,7 @@ export async function searchCourse(
     const chunk = chunks.get(entry.id);
     // A vector without a catalog row (an interrupted ingest) is skipped rather than shown empty.
     if (!chunk || seenSections.has(chunk.url)) continue;
+    if (readerVersion !== undefined && docsVersionOf(chunk.doc_path) !== readerVersion) continue;
     seenSections.add(chunk.url);
     results.push({ ...chunk, score: entry.score, dense_score: entry.denseScore, lexical_score: entry.lexicalScore });
     if (results.length === limit) break;
