@@ -3,6 +3,7 @@
  * own URL and heading ids for every doc page. Ingesting with it, citations use exactly the site's
  * URLs (baseUrl, slugs, versions, locales, trailingSlash) rather than URLs recomputed from files.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
@@ -63,11 +64,25 @@ export async function readBuiltSite(path: string, versions: BuiltSite['versions'
     }
     const parsed = manifestSchema.safeParse(json);
     if (!parsed.success) throw new SiteManifestError(`${file} is not a Docent site manifest this version reads: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
-    return { siteDir: dirname(dirname(file)), manifest: parsed.data, versions };
+    return { siteDir: siteFolderOf(file, parsed.data), manifest: parsed.data, versions };
   }
   throw new SiteManifestError(
     `No ${MANIFEST_FILE} under ${path}: add docusaurus-plugin-docent to the site and run its build (npm run build) first, or ingest the docs folder without --site.`,
   );
+}
+
+/**
+ * The site folder the manifest's source paths are relative to: the nearest folder above the
+ * manifest that holds its first doc (`build/` for the default locale, `build/fr/` for another),
+ * else the build folder's parent.
+ */
+function siteFolderOf(manifestFile: string, manifest: SiteManifest): string {
+  const first = manifest.docs[0]?.source;
+  for (let folder = dirname(dirname(manifestFile)); first !== undefined; folder = dirname(folder)) {
+    if (existsSync(join(folder, first))) return folder;
+    if (dirname(folder) === folder) break;
+  }
+  return dirname(dirname(manifestFile));
 }
 
 /** The docs to ingest: one version per docs plugin unless every version is asked for. */

@@ -70,6 +70,11 @@ describe('npm run ingest', () => {
     } finally {
       await app.close();
     }
+    // Another locale's build sits one folder deeper (build/fr/): its sources are still found.
+    mkdirSync(join(docs.path, 'build/fr'));
+    writeFileSync(join(docs.path, 'build/fr/docent-manifest.json'), JSON.stringify({ ...manifest, site: { ...manifest.site, locale: 'fr' } }));
+    const french = await runIngestCli(['--site', join(docs.path, 'build/fr/docent-manifest.json'), '--json', '--dry-run'], { DATA_DIR: data.path });
+    expect(JSON.parse(french.stdout)).toMatchObject({ files: 1, chunks: 1, failed: [] });
     const search = await runIngestCli(['--site', join(docs.path, 'nowhere')], { DATA_DIR: data.path });
     expect(search.code).toBe(1);
     expect(search.stderr).toContain('No docent-manifest.json under');
