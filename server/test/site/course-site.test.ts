@@ -4,7 +4,7 @@ import { chunkDocument, listDocuments, parseDocument } from '@docent/ingest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerErrorHandlers } from '../../src/http/error-handler.js';
-import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES, DOCS_ROUTE_BASE } from '../../src/knowledge/bundled-course.js';
+import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES } from '../../src/knowledge/bundled-course.js';
 import { WIDGET_SCRIPT_TAG } from '../../src/site/page-layout.js';
 import { siteRoutes } from '../../src/site/site-routes.js';
 import { startTestApp, temporaryDirectory, type TestApp } from '../helpers/app.js';
