@@ -33,7 +33,10 @@ await run('npm', ['run', 'build:plugin'], { ...quietly, cwd: REPO_ROOT });
 const docusaurus = join(createRequire(import.meta.url).resolve('@docusaurus/core/package.json'), '../bin/docusaurus.mjs');
 await run(process.execPath, [docusaurus, 'build', SITE_DIR, '--no-minify'], { ...quietly, env: { ...quietly.env, DOCENT_SERVER: docentOrigin, NODE_ENV: 'production' } });
 // 3. Docent reads the build's manifest (all versions: the tests ask about the next version's pages).
-await run('npm', ['run', 'ingest', '--', '--site', SITE_DIR, '--versions', 'all'], { ...quietly, cwd: REPO_ROOT, env: { ...quietly.env, DATA_DIR: dataDir } });
+// Only what this Docent needs: CI exports DATABASE_URL and REDIS_URL for other suites, and this
+// Docent's embedded database must be where the ingest writes.
+const ingestEnv = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmpdir(), NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+await run('npm', ['run', 'ingest', '--', '--site', SITE_DIR, '--versions', 'all'], { ...quietly, cwd: REPO_ROOT, env: ingestEnv });
 // 4. Docent serves readers from what was ingested.
 const app = await buildApp(
   loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CORS_ORIGINS: siteOrigin, PORT: String(E2E_DOCS_DOCENT_PORT), RATE_LIMIT_CHAT_PER_MINUTE: '100000' }),
