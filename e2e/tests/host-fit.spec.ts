@@ -56,3 +56,11 @@ test('without a launcher, the page opens Docent from its own button and gets foc
   await expect(panel).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Need help with this page?' })).toBeFocused();
 });
+
+test('an element with id="Docent" on the page does not stop the widget from starting', async ({ page }) => {
+  await page.goto(`${SITE}/clobber-page.html`);
+  await page.getByRole('button', { name: 'Ask the course' }).click();
+  await expect(page.getByRole('dialog')).toBeVisible();
+  // The host page API is there too, in place of the element the browser named window.Docent.
+  expect(await page.evaluate(() => typeof window.Docent?.open)).toBe('function');
+});

@@ -74,9 +74,18 @@ function placeLauncher(element: DocentChat, options: DOMStringMap): void {
   if (options.zIndex !== undefined && /^-?\d+$/.test(options.zIndex)) element.style.setProperty('--docent-z-index', options.zIndex);
 }
 
+/**
+ * Whether a Docent script tag already mounted the widget (the tag can appear twice). Not
+ * `window.Docent`: an element with `id="Docent"` on the page (a `## Docent {#Docent}` heading) is
+ * also `window.Docent`, and the widget would never start.
+ */
+const MOUNTED = Symbol.for('docent.widget.mounted');
+const registry = globalThis as typeof globalThis & { [MOUNTED]?: true };
+
 // A module script (the ESM build) has no currentScript: the host page mounts it by adding <docent-chat>.
 const currentScript = document.currentScript as HTMLScriptElement | null;
-if (currentScript && !window.Docent) {
+if (currentScript && registry[MOUNTED] !== true) {
+  registry[MOUNTED] = true;
   const start = () => (window.Docent = mount(currentScript));
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start, { once: true });
   else start();
