@@ -11,6 +11,7 @@ import { prepareDatabase, type DatabasePreparation } from './db/prepare.js';
 import { HistoryStore } from './chat/history-store.js';
 import { chatRoutes } from './http/chat-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
+import { registerJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { authRateLimit, chatRateLimit, registerRateLimits } from './http/rate-limits.js';
@@ -91,6 +92,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 
   registerRequestContext(app, metrics);
   registerErrorHandlers(app);
+  registerJsonBodyParser(app);
   // Pages and the API reference set their own content security policy; the widget script its own
   // cross-origin resource policy (it is embedded elsewhere).
   await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });

@@ -63,6 +63,8 @@ const rawBody = fc.oneof(
   fc.jsonValue().map((value) => ({ payload: JSON.stringify(value).slice(0, -1), contentType: 'application/json' })),
   fc.jsonValue().map((value) => ({ payload: JSON.stringify(value), contentType: 'text/plain' })),
   fc.constant({ payload: '{"message":', contentType: 'application/json' }),
+  // Nested far deeper than any request needs (up to 200,000 levels, within the body size limit).
+  fc.integer({ min: 1_000, max: 200_000 }).map((depth) => ({ payload: `{"message":"hi","selection":${'['.repeat(depth)}${']'.repeat(depth)}}`, contentType: 'application/json' })),
 );
 
 /** Headers a client could send: odd request IDs, cookies and content types. */
