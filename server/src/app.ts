@@ -14,7 +14,7 @@ import { registerErrorHandlers } from './http/error-handler.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
-import { authRateLimit, chatRateLimit, registerRateLimits } from './http/rate-limits.js';
+import { authRateLimit, chatRateLimit, registerRateLimits, searchRateLimit } from './http/rate-limits.js';
 import { createAccounts } from './auth/accounts.js';
 import { loggingMailer, smtpMailer, unavailableMailer } from './auth/mailer.js';
 import { ProfileStore } from './auth/profiles.js';
@@ -106,7 +106,6 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
   await registerOpenApi(app, DOCENT_VERSION);
   await app.register(operationsRoutes, { database, metrics });
-  await app.register(knowledgeRoutes, { knowledge });
   await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });
   await app.register(siteRoutes, { docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, ...BUNDLED_COURSE_INTRODUCTION });
   await app.register(cookie, { secret: config.secretKey });
@@ -124,6 +123,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   );
   const readers = new ReaderResolver(accounts, config.isProduction);
   readers.register(app);
+  await app.register(knowledgeRoutes, { knowledge, rateLimit: searchRateLimit(rateLimits, readers) });
   await app.register(authRoutes, { accounts, readers, history, publicUrl: config.accounts.publicUrl, rateLimit: authRateLimit(rateLimits) });
   await app.register(accountRoutes, { accounts, readers, profiles: new ProfileStore(database.db), rateLimit: authRateLimit(rateLimits) });
   // The bundled course follows its own site's URLs; another course, Docusaurus's defaults.

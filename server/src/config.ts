@@ -76,6 +76,7 @@ const envSchema = z.object({
   CHAT_MIN_DENSE_SCORE: z.coerce.number().min(-1).max(1).optional(),
   RATE_LIMIT_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
+  RATE_LIMIT_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
   PUBLIC_URL: urlWithScheme(['http:', 'https:']),
   /** Set by Railway for a service with a public domain; a fallback for PUBLIC_URL. */
@@ -120,7 +121,7 @@ export interface Config {
   /** Unset → extractive answers (quoted, cited course sentences). */
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | undefined;
   /** Requests per minute per reader on the chat route, and per address on sign-in/sign-up/reset. */
-  rateLimit: { chatPerMinute: number; authPerMinute: number };
+  rateLimit: { chatPerMinute: number; authPerMinute: number; searchPerMinute: number };
   /** LLM tokens one reader may use per UTC day; unset → no budget. */
   dailyTokenBudget: number | undefined;
   accounts: {
@@ -205,7 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : { baseUrl: vars.LLM_BASE_URL, apiKey: vars.LLM_API_KEY, model: vars.LLM_MODEL, timeoutMs: vars.LLM_TIMEOUT_SECONDS * 1000 },
     chat: { heartbeatMs: vars.CHAT_HEARTBEAT_SECONDS * 1000, minDenseScore: vars.CHAT_MIN_DENSE_SCORE },
-    rateLimit: { chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE, authPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE },
+    rateLimit: { chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE, authPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE, searchPerMinute: vars.RATE_LIMIT_SEARCH_PER_MINUTE },
     dailyTokenBudget: vars.DAILY_TOKEN_BUDGET,
     accounts: {
       publicUrl: (publicUrl ?? `http://${vars.HOST ?? '127.0.0.1'}:${vars.PORT}`).replace(/\/$/, ''),

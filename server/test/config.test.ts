@@ -61,7 +61,7 @@ describe('configuration', () => {
 
   it('limits chat to 20 questions a minute and trusts no proxy unless told', () => {
     const defaults = loadConfig({ DATA_DIR: dataDir.path });
-    expect(defaults.rateLimit).toEqual({ chatPerMinute: 20, authPerMinute: 10 });
+    expect(defaults.rateLimit).toEqual({ chatPerMinute: 20, authPerMinute: 10, searchPerMinute: 60 });
     expect(defaults.trustProxy).toBe(false);
     expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: 'true' }).trustProxy).toBe(true);

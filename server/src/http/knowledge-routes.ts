@@ -1,18 +1,20 @@
 import { errorResponseSchema, searchQuerySchema, searchResponseSchema, storeStatusSchema } from '@docent/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
+import type { searchRateLimit } from './rate-limits.js';
 import { LEXICAL_ONLY_NOTICE, retrieveWithFallback } from '../rag/retrieval/retrieve.js';
 
 /** Course search for readers and tools, and the vector store's status for operators. */
-export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase }> = async (app, { knowledge }) => {
+export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase; rateLimit: ReturnType<typeof searchRateLimit> }> = async (app, { knowledge, rateLimit }) => {
   app.get(
     '/api/v1/search',
     {
+      config: { rateLimit },
       schema: {
         tags: ['course'],
         summary: 'Course passages ranked by relevance to a question (hybrid dense + full-text search; full-text alone, with a notice, while the vector store is down)',
         querystring: searchQuerySchema,
-        response: { 200: searchResponseSchema, 400: errorResponseSchema },
+        response: { 200: searchResponseSchema, 400: errorResponseSchema, 429: errorResponseSchema },
       },
     },
     async (request) => {

@@ -10,6 +10,8 @@ export interface RateLimitSettings {
   redisUrl: string | undefined;
   chatPerMinute: number;
   authPerMinute: number;
+  /** Searches cost an embedding each, like questions: a budget of their own, per reader. */
+  searchPerMinute: number;
 }
 
 /** Warnings about an unreachable Redis repeat at most this often (it retries every second or two). */
@@ -67,8 +69,17 @@ export async function registerRateLimits(app: FastifyInstance, settings: RateLim
  * proxy, the reader's address only when TRUST_PROXY says how many proxies to look through).
  */
 export function chatRateLimit(settings: RateLimitSettings, readers: ReaderResolver) {
+  return perReaderLimit(settings.chatPerMinute, readers);
+}
+
+/** Searches per minute, counted like questions but separately (each route keeps its own count). */
+export function searchRateLimit(settings: RateLimitSettings, readers: ReaderResolver) {
+  return perReaderLimit(settings.searchPerMinute, readers);
+}
+
+function perReaderLimit(max: number, readers: ReaderResolver) {
   return {
-    max: settings.chatPerMinute,
+    max,
     timeWindow: 60_000,
     keyGenerator: async (request: FastifyRequest): Promise<string> => {
       // A stale session is refused by the route itself; here it counts against its address.

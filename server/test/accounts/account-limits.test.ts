@@ -32,7 +32,7 @@ describe('limits for signed-in readers', () => {
   let test: TestApp;
   let url: string;
   beforeAll(async () => {
-    test = await startTestApp('pglite', { RATE_LIMIT_CHAT_PER_MINUTE: '3', RATE_LIMIT_AUTH_PER_MINUTE: '3', TRUST_PROXY: 'true', REQUIRE_EMAIL_VERIFICATION: 'false' });
+    test = await startTestApp('pglite', { RATE_LIMIT_CHAT_PER_MINUTE: '3', RATE_LIMIT_AUTH_PER_MINUTE: '3', RATE_LIMIT_SEARCH_PER_MINUTE: '3', TRUST_PROXY: 'true', REQUIRE_EMAIL_VERIFICATION: 'false' });
     url = await test.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
@@ -54,6 +54,17 @@ describe('limits for signed-in readers', () => {
     // Another account behind the same address too.
     const other = await signUp((request) => inject({ ...request, headers: { 'x-forwarded-for': '198.51.100.2' } }), 'kim@example.test');
     expect((await chat('203.0.113.4', other)).statusCode).toBe(400);
+  });
+
+  it('limits searches per reader with a budget of their own, apart from questions', async () => {
+    const search = () => test.app.inject({ method: 'GET', url: '/api/v1/search', query: { q: 'joint limits' }, headers: { 'x-forwarded-for': '192.0.2.77' } });
+    for (let index = 0; index < 3; index += 1) expect((await search()).statusCode).toBe(200);
+    const refused = await search();
+    expect(refused.statusCode).toBe(429);
+    expect(refused.json()).toMatchObject({ error: { code: 'rate_limited', request_id: refused.headers['x-request-id'] } });
+    expect(refused.headers['retry-after']).toBeDefined();
+    // Questions from the same address still have their own allowance.
+    expect((await chat('192.0.2.77')).statusCode).toBe(400);
   });
 
   it('slows down password guessing per address with a stricter limit', async () => {

@@ -86,7 +86,7 @@ describe('bad input never breaks the server', () => {
   let test: TestApp;
   let adminToken: string;
   beforeAll(async () => {
-    test = await startTestApp('pglite', { RATE_LIMIT_CHAT_PER_MINUTE: '1000000', RATE_LIMIT_AUTH_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' });
+    test = await startTestApp('pglite', { RATE_LIMIT_CHAT_PER_MINUTE: '1000000', RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_SEARCH_PER_MINUTE: '1000000', LOG_LEVEL: 'silent' });
     adminToken = (await new ApiTokenStore(test.app.database.db).create({ name: 'fuzz', scopes: ['admin'] })).token;
   });
   const casesRun = new Map<string, number>();

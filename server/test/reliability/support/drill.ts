@@ -15,7 +15,7 @@ import { answerText, chatTestDocs, postChat, readEvents } from '../../helpers/ch
 import { spawnServer, type ServerProcess } from '../../helpers/process.js';
 
 /** Drills ask many questions from one address; the limit is drilled on its own. */
-export const UNLIMITED = { RATE_LIMIT_CHAT_PER_MINUTE: '1000000', RATE_LIMIT_AUTH_PER_MINUTE: '1000000' };
+export const UNLIMITED = { RATE_LIMIT_CHAT_PER_MINUTE: '1000000', RATE_LIMIT_AUTH_PER_MINUTE: '1000000', RATE_LIMIT_SEARCH_PER_MINUTE: '1000000' };
 
 /** Ingests two chapters of the bundled course into the database (and vector store) `env` points at. */
 export async function ingestDrillCourse(env: Record<string, string>): Promise<void> {
