@@ -179,6 +179,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (isProduction && publicUrl === undefined) {
     throw new ConfigError('PUBLIC_URL', 'must be set in production: the https:// address readers reach Docent at (links in emails point there)');
   }
+  if (isProduction && publicUrl !== undefined && !publicUrl.startsWith('https://') && !isLocalAddress(publicUrl)) {
+    throw new ConfigError('PUBLIC_URL', 'must be an https:// address in production (or localhost): sign-in and reset links in emails point there');
+  }
   if (isProduction && vars.REQUIRE_EMAIL_VERIFICATION && vars.SMTP_URL === undefined) {
     throw new ConfigError('SMTP_URL', 'must be set in production while REQUIRE_EMAIL_VERIFICATION is true: readers could not confirm their accounts (e.g. smtps://user:password@smtp.example.com:465)');
   }
@@ -234,6 +237,10 @@ function parseCorsOrigins(raw: string | undefined, isProduction: boolean): strin
   if (isProduction && origins.length === 0) {
     throw new ConfigError('CORS_ORIGINS', 'must list at least one origin in production');
   }
+  const insecure = isProduction ? origins.find((origin) => !origin.startsWith('https://') && !isLocalAddress(origin)) : undefined;
+  if (insecure !== undefined) {
+    throw new ConfigError('CORS_ORIGINS', `contains "${insecure}": production accepts only https:// origins (or localhost), since cookies and answers travel to them`);
+  }
   return origins.map((origin) => new URL(origin).origin);
 }
 
@@ -244,10 +251,33 @@ function requireProductionSecret(secret: string | undefined): { key: string; sou
   if (secret === DEFAULT_DEV_SECRET) {
     throw new ConfigError('SECRET_KEY', `must not be the placeholder "${DEFAULT_DEV_SECRET}" in production (generate one with: openssl rand -hex 32)`);
   }
-  if (Buffer.byteLength(secret, 'utf8') < MIN_SECRET_BYTES) {
-    throw new ConfigError('SECRET_KEY', `must be at least ${MIN_SECRET_BYTES} bytes long in production (generate one with: openssl rand -hex 32)`);
-  }
+  const weakness = secretWeakness(secret);
+  if (weakness !== undefined) throw new ConfigError('SECRET_KEY', `${weakness} in production (generate one with: openssl rand -hex 32)`);
   return { key: secret, source: 'env' };
+}
+
+/** Fewer distinct characters than this cannot be a random key (hex has 16, base64 64). */
+const MIN_DISTINCT_SECRET_CHARACTERS = 10;
+
+/**
+ * Why a secret key is too weak to sign sessions with, or undefined: too short, too few distinct
+ * characters (`aaaa…`), or one short pattern repeated (`secret-secret-…`). Never quotes the key.
+ */
+export function secretWeakness(secret: string): string | undefined {
+  const bytes = Buffer.byteLength(secret, 'utf8');
+  if (bytes < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes long (it has ${bytes})`;
+  const distinct = new Set(secret).size;
+  if (distinct < MIN_DISTINCT_SECRET_CHARACTERS) return `must be random: it has only ${distinct} distinct characters`;
+  for (let length = 1; length <= secret.length / 2; length += 1) {
+    if (secret.length % length === 0 && secret.slice(0, length).repeat(secret.length / length) === secret) return `must be random: it repeats a ${length}-character pattern`;
+  }
+  return undefined;
+}
+
+/** Addresses that never leave the machine, where plain http is no risk (a local trial of production). */
+export function isLocalAddress(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
 }
 
 /**

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -5,7 +6,7 @@ import { ConfigError, DEFAULT_DEV_SECRET, loadConfig } from '../src/config.js';
 import { temporaryDirectory } from './helpers/app.js';
 import { spawnServer } from './helpers/process.js';
 
-const STRONG_SECRET = 'a'.repeat(64);
+const STRONG_SECRET = randomBytes(32).toString('hex');
 const PRODUCTION = {
   NODE_ENV: 'production',
   SECRET_KEY: STRONG_SECRET,
@@ -98,6 +99,10 @@ describe('configuration', () => {
     [{ ...PRODUCTION, SECRET_KEY: '' }, 'SECRET_KEY', /must be set/],
     [{ ...PRODUCTION, SECRET_KEY: DEFAULT_DEV_SECRET }, 'SECRET_KEY', /placeholder/],
     [{ ...PRODUCTION, SECRET_KEY: 'short-secret' }, 'SECRET_KEY', /at least 32 bytes/],
+    [{ ...PRODUCTION, SECRET_KEY: 'a'.repeat(64) }, 'SECRET_KEY', /only 1 distinct characters/],
+    [{ ...PRODUCTION, SECRET_KEY: 'quick-brown-fox-'.repeat(4) }, 'SECRET_KEY', /repeats a 16-character pattern/],
+    [{ ...PRODUCTION, CORS_ORIGINS: 'https://course.example.com,http://course.example.com' }, 'CORS_ORIGINS', /only https:\/\/ origins/],
+    [{ ...PRODUCTION, PUBLIC_URL: 'http://docent.example.com' }, 'PUBLIC_URL', /must be an https:\/\/ address/],
     [{ ...PRODUCTION, INTEGRATION_TEST_MODE: 'true' }, 'INTEGRATION_TEST_MODE', /must not be true/],
     [{ ...PRODUCTION, CORS_ORIGINS: '' }, 'CORS_ORIGINS', /must be set/],
     [{ ...PRODUCTION, CORS_ORIGINS: ' , ' }, 'CORS_ORIGINS', /at least one origin/],
@@ -135,6 +140,14 @@ describe('configuration', () => {
     [{ EMBEDDING_DIMENSIONS: 'wide' }, 'EMBEDDING_DIMENSIONS'],
   ])('names the variable when a value is malformed: %s', (env, variable) => {
     expect(configError(env).variable).toBe(variable);
+  });
+
+  it('lets production run on localhost over plain http (a trial on one machine), and with a random key', () => {
+    const local = loadConfig({ DATA_DIR: temporaryDirectory().path, ...PRODUCTION, CORS_ORIGINS: 'http://localhost:3000,http://127.0.0.1:8080', PUBLIC_URL: 'http://localhost:8000' });
+    expect(local.corsOrigins).toEqual(['http://localhost:3000', 'http://127.0.0.1:8080']);
+    expect(local.accounts.publicUrl).toBe('http://localhost:8000');
+    // A random base64 key, 32 bytes: accepted.
+    expect(loadConfig({ DATA_DIR: temporaryDirectory().path, ...PRODUCTION, SECRET_KEY: randomBytes(32).toString('base64') }).secretKeySource).toBe('env');
   });
 
   it('does not echo a rejected secret in its message', () => {

@@ -2,7 +2,7 @@ import nodemailer from 'nodemailer';
 import { Redis } from 'ioredis';
 import { sql } from 'drizzle-orm';
 import type { Config } from '../config.js';
-import { DEFAULT_DEV_SECRET } from '../config.js';
+import { DEFAULT_DEV_SECRET, secretWeakness } from '../config.js';
 import { openDatabase, queryRows, type Database } from '../db/database.js';
 import { DataDirLockedError } from '../db/pglite-lock.js';
 import { BUNDLED_MODEL_DIMENSIONS } from '../embed/embedder.js';
@@ -18,7 +18,6 @@ export interface CheckResult {
 
 const TIMEOUT_MS = 5_000;
 /** A hex or base64 secret of 32 random bytes has far more; "aaaa…" or a word repeated has fewer. */
-const MIN_DISTINCT_SECRET_CHARACTERS = 10;
 
 /**
  * The post-deploy checklist as code: checks the effective configuration where the server runs,
@@ -44,14 +43,14 @@ export async function runDoctor(config: Config): Promise<CheckResult[]> {
 function configurationChecks(config: Config): CheckResult[] {
   const production = config.isProduction;
   const secretBytes = Buffer.byteLength(config.secretKey, 'utf8');
-  const distinct = new Set(config.secretKey).size;
+  const weakness = secretWeakness(config.secretKey);
   const results: CheckResult[] = [
     config.secretKeySource !== 'env'
       ? { ok: !production, message: 'SECRET_KEY is not set: a development secret from DATA_DIR is used (set SECRET_KEY in production: openssl rand -hex 32)' }
       : config.secretKey === DEFAULT_DEV_SECRET
         ? { ok: false, message: 'SECRET_KEY is the published placeholder: generate one with openssl rand -hex 32' }
-        : secretBytes < 32 || distinct < MIN_DISTINCT_SECRET_CHARACTERS
-          ? { ok: false, message: `SECRET_KEY is weak (${secretBytes} bytes, ${distinct} distinct characters): use 32 random bytes, e.g. openssl rand -hex 32` }
+        : weakness !== undefined
+          ? { ok: false, message: `SECRET_KEY is weak (it ${weakness}): use 32 random bytes, e.g. openssl rand -hex 32` }
           : { ok: true, message: `SECRET_KEY is set and strong (${secretBytes} bytes)` },
     config.integrationTestMode
       ? { ok: false, message: 'INTEGRATION_TEST_MODE is true: set it to false (it is for test rigs only)' }

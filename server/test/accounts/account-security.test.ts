@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiTokenStore } from '../../src/auth/api-tokens.js';
 import { captureLogs, DATABASE_BACKENDS, startTestApp, type TestApp } from '../helpers/app.js';
@@ -108,7 +109,7 @@ describe('account cookies in production', () => {
     test = await startTestApp('pglite', {
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
-      SECRET_KEY: 'p'.repeat(64),
+      SECRET_KEY: randomBytes(32).toString('hex'),
       CORS_ORIGINS: 'https://course.example.com',
       PUBLIC_URL: 'https://docent.example.com',
       REQUIRE_EMAIL_VERIFICATION: 'false',
