@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, REQUEST_ID_HEADER, type ErrorCode } from '@docent/protocol';
+import { ERROR_CATALOGUE, readerProfileSchema, REQUEST_ID_HEADER, type ErrorCode } from '@docent/protocol';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { AUTH_BASE_PATH, SESSION_COOKIE_NAME, type Accounts } from '../auth/accounts.js';
 import type { HistoryStore } from '../chat/history-store.js';
@@ -18,6 +18,9 @@ export interface AuthRouteOptions {
 
 /** Where password-reset links land: Docent's own page with the new-password form. */
 export const PASSWORD_RESET_PAGE = '/account/reset-password';
+
+/** Endpoints whose body may carry the reader's questionnaire (`profile`), checked before better-auth sees it. */
+const PROFILE_ENDPOINTS = [`${AUTH_BASE_PATH}/sign-up/email`, `${AUTH_BASE_PATH}/update-user`];
 
 /** Endpoints that check a password or send an email get the strict limit. */
 const GUARDED_ENDPOINTS = ['/sign-in/email', '/sign-up/email', '/request-password-reset', '/reset-password', '/send-verification-email', '/change-password'];
@@ -70,6 +73,7 @@ function isCanonicalPath(url: string): boolean {
 }
 
 async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, options: AuthRouteOptions): Promise<FastifyReply> {
+  checkProfile(request);
   const response = await options.accounts.handler(toWebRequest(request, options.publicUrl));
   reply.code(response.status);
   for (const [name, value] of response.headers) {
@@ -85,6 +89,23 @@ async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, o
   }
   await adoptVisitorHistory(request, reply, cookies, options);
   return reply.send(isJson(response) ? withoutSessionTokens(text) : text);
+}
+
+/**
+ * The questionnaire is checked here, the same way for every address: otherwise a sign-up with an
+ * address that has an account (answered by better-auth's stand-in, which checks nothing) would say
+ * 200 where a new address says 400, and update-user would store any JSON, which later broke /me.
+ */
+function checkProfile(request: FastifyRequest): void {
+  const path = (request.url.split('?')[0] ?? '').replace(/^.*?(?=\/api\/auth)/, '');
+  if (!PROFILE_ENDPOINTS.includes(path) || typeof request.body !== 'object' || request.body === null) return;
+  const profile = (request.body as { profile?: unknown }).profile;
+  if (profile === undefined || profile === null) return;
+  const parsed = readerProfileSchema.safeParse(profile);
+  if (parsed.success) return;
+  const issue = parsed.error.issues[0];
+  const field = ['body', 'profile', ...(issue?.path ?? []).map(String)].join('.');
+  throw new AppError('validation_failed', `${field} ${issue?.message ?? 'is invalid'}`, [{ field, message: issue?.message ?? 'is invalid' }]);
 }
 
 function toWebRequest(request: FastifyRequest, publicUrl: string): Request {
