@@ -57,8 +57,11 @@ export const accountRoutes: FastifyPluginAsyncZod<AccountRouteOptions> = async (
     page.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4096 }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
+    // `same-origin`: the page's URL (with its token) never leaves for another site, while its own
+    // form still posts a real Origin; under `no-referrer` Chromium posts `Origin: null`, which the
+    // CSRF check refuses for any browser holding a Docent cookie.
     page.addHook('onSend', async (_request, reply) => {
-      reply.header('content-security-policy', SITE_CONTENT_SECURITY_POLICY).header('cache-control', 'no-store').header('referrer-policy', 'no-referrer');
+      reply.header('content-security-policy', SITE_CONTENT_SECURITY_POLICY).header('cache-control', 'no-store').header('referrer-policy', 'same-origin');
     });
 
     page.get(PASSWORD_RESET_PAGE, { schema: { hide: true, querystring: z.object({ token: z.string().optional(), error: z.string().optional() }) } }, async (request, reply) => {
