@@ -1,5 +1,6 @@
 import { readerProfileSchema, REQUEST_ID_HEADER } from '@docent/protocol';
 import { betterAuth } from 'better-auth';
+import { and, eq, like } from 'drizzle-orm';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { APIError } from 'better-auth/api';
 import type { Logger } from 'pino';
@@ -68,6 +69,11 @@ export function createAccounts(db: DocentDb, settings: AccountSettings, mailer: 
       minPasswordLength: 8,
       maxPasswordLength: 128,
       revokeSessionsOnPasswordReset: true,
+      // One reset ends them all: an older link, still in an inbox someone else can read, must not
+      // change the password again.
+      onPasswordReset: async ({ user }) => {
+        await db.delete(verifications).where(and(eq(verifications.value, user.id), like(verifications.identifier, 'reset-password:%')));
+      },
       sendResetPassword: ({ user, url }, request) => Promise.resolve(send(emails.passwordReset(user.email, url), request)),
       onExistingUserSignUp: ({ user }, request) => Promise.resolve(send(emails.existingAccount(user.email), request)),
     },

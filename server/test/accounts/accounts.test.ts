@@ -141,6 +141,26 @@ describe.each(DATABASE_BACKENDS)('reader accounts ($name)', ({ name }) => {
     expect((await new BrowserSession(server.url).post('/api/auth/sign-in/email', { email, password: 'a brand new passphrase' })).status).toBe(200);
   });
 
+  it('a reset ends every other reset link of the account', async () => {
+    const email = await createVerifiedAccount(new BrowserSession(server.url));
+    const tokenFromMail = async () => {
+      const link = await new BrowserSession(server.url).get((await mailbox.next(email)).links[0] ?? '');
+      return new URL(link.headers.get('location') ?? '', server.url).searchParams.get('token') ?? '';
+    };
+    const resetWith = (token: string, newPassword: string) =>
+      fetch(`${server.url}/account/reset-password`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ token, newPassword }) });
+    expect((await new BrowserSession(server.url).post('/api/auth/request-password-reset', { email })).status).toBe(200);
+    const older = await tokenFromMail();
+    expect((await new BrowserSession(server.url).post('/api/auth/request-password-reset', { email })).status).toBe(200);
+    const newer = await tokenFromMail();
+    expect(newer).not.toBe(older);
+    expect((await resetWith(newer, 'the password I chose')).status).toBe(200);
+    const replayed = await resetWith(older, 'a password someone else chose');
+    expect(replayed.status).toBe(400);
+    expect(await replayed.text()).toContain('This link does not work');
+    expect((await new BrowserSession(server.url).post('/api/auth/sign-in/email', { email, password: 'the password I chose' })).status).toBe(200);
+  });
+
   it('keeps the profile questionnaire per reader and validates it', async () => {
     const browser = new BrowserSession(server.url);
     await createVerifiedAccount(browser);
