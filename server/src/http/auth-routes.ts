@@ -5,13 +5,15 @@ import type { HistoryStore } from '../chat/history-store.js';
 import { AppError } from '../errors.js';
 import { errorBody } from './error-handler.js';
 import type { ReaderResolver } from './reader.js';
-import { VISITOR_COOKIE } from './visitor.js';
+import { visitorCookieName } from './visitor.js';
 
 export interface AuthRouteOptions {
   accounts: Accounts;
   readers: ReaderResolver;
   history: HistoryStore;
   publicUrl: string;
+  /** Production: cookies are Secure, and the visitor cookie's name has the `__Host-` prefix. */
+  secureCookies: boolean;
   /** Per address: guessing passwords or flooding inboxes should be slow. */
   rateLimit: { max: number; timeWindow: number };
 }
@@ -154,7 +156,8 @@ function sentence(message: string): string {
 async function adoptVisitorHistory(request: FastifyRequest, reply: FastifyReply, cookies: string[], options: AuthRouteOptions): Promise<void> {
   // `name=value; attributes…`; an emptied cookie (sign-out) is no session.
   const sessionCookie = cookies.map((cookie) => /^([^=;]+)=([^;]+)/.exec(cookie)).find((match) => match !== null && SESSION_COOKIE_NAME.test(match[1] ?? ''));
-  const rawVisitor = request.cookies[VISITOR_COOKIE];
+  const visitorCookie = visitorCookieName(options.secureCookies);
+  const rawVisitor = request.cookies[visitorCookie];
   if (!sessionCookie || rawVisitor === undefined) return;
   const visitor = request.unsignCookie(rawVisitor);
   if (!visitor.valid || visitor.value === null) return;
@@ -163,7 +166,7 @@ async function adoptVisitorHistory(request: FastifyRequest, reply: FastifyReply,
   const moved = await options.history.adoptVisitorThreads(visitor.value, session.user.id);
   if (moved > 0) request.log.info({ threads_moved: moved }, "a visitor's conversations moved into their account");
   // From now on the browser is the account's; a later sign-out starts a fresh anonymous visitor.
-  reply.clearCookie(VISITOR_COOKIE, { path: '/' });
+  reply.clearCookie(visitorCookie, { path: '/', secure: options.secureCookies });
 }
 
 function isJson(response: Response): boolean {

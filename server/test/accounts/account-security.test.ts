@@ -138,6 +138,21 @@ describe('account cookies in production', () => {
     expect((await test.app.inject({ url: '/api/v1/threads', headers: { cookie } })).statusCode).toBe(401);
   });
 
+  it('name the visitor cookie __Host- so no sibling subdomain can plant one', async () => {
+    const asked = await test.app.inject({ method: 'POST', url: '/api/v1/chat', payload: { message: 'What is a joint?' }, headers: { origin: 'https://course.example.com' } });
+    expect(asked.statusCode).toBe(200);
+    const header = ([] as string[]).concat(asked.headers['set-cookie'] ?? []).find((cookie) => cookie.includes('docent_visitor=')) ?? '';
+    expect(header).toMatch(/^__Host-docent_visitor=/);
+    expect(header).toMatch(/; Secure/i);
+    expect(header).toMatch(/; Path=\//i);
+    expect(header).not.toMatch(/; Domain=/i);
+    const value = header.split(';')[0]?.split('=')[1] ?? '';
+    const threads = async (cookie: string) => (await test.app.inject({ url: '/api/v1/threads', headers: { cookie } })).json<{ threads: unknown[] }>().threads;
+    expect(await threads(`__Host-docent_visitor=${value}`)).toHaveLength(1);
+    // The same signed identity under the unprefixed name (as a sibling subdomain could set it) is ignored.
+    expect(await threads(`docent_visitor=${value}`)).toEqual([]);
+  });
+
   it('never logs an email link without SMTP, but warns that the email could not be sent', async () => {
     const reset = await test.app.inject({ method: 'POST', url: '/api/auth/request-password-reset', payload: { email: 'pat@example.test' } });
     expect(reset.statusCode).toBe(200);
