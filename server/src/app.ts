@@ -11,6 +11,7 @@ import { prepareDatabase, type DatabasePreparation } from './db/prepare.js';
 import { HistoryStore } from './chat/history-store.js';
 import { chatRoutes } from './http/chat-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
+import { requireApiToken } from './http/api-token-guard.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
@@ -104,6 +105,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     credentials: true,
     exposedHeaders: [REQUEST_ID_HEADER, 'retry-after'],
   });
+  const apiTokens = new ApiTokenStore(database.db);
+  // Off by default: monitoring and the seed's checklist read /metrics without a token.
+  if (config.operationsRequireToken) guardOperatorPages(app, apiTokens);
   await registerOpenApi(app, DOCENT_VERSION);
   await app.register(operationsRoutes, { database, metrics });
   await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });
@@ -131,7 +135,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const ingest = new IngestRunner(knowledge, course, logger);
   // Registered after the database hook, so it runs first: a re-ingest finishes before the database closes.
   app.addHook('onClose', async () => ingest.settled());
-  await app.register(adminRoutes, { tokens: new ApiTokenStore(database.db), ingest, db: database.db });
+  await app.register(adminRoutes, { tokens: apiTokens, ingest, db: database.db });
   await app.register(chatRoutes, {
     answering: {
       knowledge,
@@ -147,6 +151,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     budget: config.dailyTokenBudget === undefined ? undefined : new DailyTokenBudget(history, config.dailyTokenBudget),
   });
   return app as unknown as DocentApp;
+}
+
+/** Metrics and the API reference (which names the Node version and every route) only for operators' API tokens. */
+function guardOperatorPages(app: FastifyInstance, tokens: ApiTokenStore): void {
+  const guard = requireApiToken(tokens, 'read');
+  app.addHook('onRequest', async (request) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path === '/metrics' || path.startsWith('/metrics/') || path === '/api/docs' || path.startsWith('/api/docs/')) await guard(request);
+  });
 }
 
 function trustNearestProxies(count: number): (address: string, hop: number) => boolean {

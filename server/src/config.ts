@@ -84,6 +84,7 @@ const envSchema = z.object({
   SMTP_URL: urlWithScheme(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().trim().min(3).default('Docent <no-reply@localhost>'),
   REQUIRE_EMAIL_VERIFICATION: booleanFlag.default(true),
+  PRIVATE_OPERATOR_PAGES: booleanFlag.default(false),
   /** What the admin API re-ingests (default: the bundled sample course). */
   COURSE_DOCS_DIR: optionalString,
   COURSE_ROUTE_BASE: z.string().regex(/^\/[A-Za-z0-9/_-]*$/, 'must be a URL path like /docs').default('/docs'),
@@ -139,6 +140,8 @@ export interface Config {
    * sit in front. Behind a proxy, rate limits need it to see readers rather than the proxy.
    */
   trustProxy: boolean | number;
+  /** `/metrics`, `/metrics/prometheus` and `/api/docs` only with a `read` API token. */
+  operationsRequireToken: boolean;
   chat: {
     /** SSE comment interval, so proxies do not close a quiet stream. */
     heartbeatMs: number;
@@ -217,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     course: { docsDir: vars.COURSE_DOCS_DIR === undefined ? undefined : resolve(vars.COURSE_DOCS_DIR), routeBase: vars.COURSE_ROUTE_BASE },
     mail: vars.SMTP_URL === undefined ? undefined : { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
+    operationsRequireToken: vars.PRIVATE_OPERATOR_PAGES,
     trustProxy: vars.TRUST_PROXY === undefined || vars.TRUST_PROXY === 'false' ? false : vars.TRUST_PROXY === 'true' ? true : Number(vars.TRUST_PROXY),
   };
 }

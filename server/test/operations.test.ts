@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { healthResponseSchema, metricsResponseSchema } from '@docent/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.js';
+import { ApiTokenStore } from '../src/auth/api-tokens.js';
 import { DATABASE_BACKENDS, startTestApp, testConfig, type TestApp } from './helpers/app.js';
 
 describe.each(DATABASE_BACKENDS)('GET /health on $name', ({ name }) => {
@@ -143,5 +144,40 @@ describe('API documentation', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toContain('swagger-ui');
     expect(response.body).not.toMatch(/src="https?:\/\//);
+  });
+});
+
+describe('operator pages behind an API token (PRIVATE_OPERATOR_PAGES=true)', () => {
+  let testApp: TestApp;
+  let readToken: string;
+  beforeAll(async () => {
+    testApp = await startTestApp('pglite', { PRIVATE_OPERATOR_PAGES: 'true' });
+    readToken = (await new ApiTokenStore(testApp.app.database.db).create({ name: 'prometheus', scopes: ['read'] })).token;
+  });
+  afterAll(() => testApp.close());
+
+  it.each(['/metrics', '/metrics/prometheus', '/api/docs', '/api/docs/json'])('%s needs a read token', async (url) => {
+    const refused = await testApp.app.inject({ url });
+    expect(refused.statusCode).toBe(401);
+    expect(refused.json()).toMatchObject({ error: { code: 'unauthorized', request_id: refused.headers['x-request-id'] } });
+    const admitted = await testApp.app.inject({ url, headers: { authorization: `Bearer ${readToken}` } });
+    expect([200, 302]).toContain(admitted.statusCode);
+  });
+
+  it('keeps /health public for load balancers', async () => {
+    expect((await testApp.app.inject({ url: '/health' })).statusCode).toBe(200);
+  });
+});
+
+describe('operator pages by default', () => {
+  let testApp: TestApp;
+  beforeAll(async () => {
+    testApp = await startTestApp('pglite');
+  });
+  afterAll(() => testApp.close());
+
+  it('stay public, as monitoring set up for earlier versions expects', async () => {
+    expect((await testApp.app.inject({ url: '/metrics' })).statusCode).toBe(200);
+    expect((await testApp.app.inject({ url: '/api/docs/json' })).statusCode).toBe(200);
   });
 });

@@ -9,7 +9,6 @@ import {
   startIngestRequestSchema,
   type ApiTokenScope,
 } from '@docent/protocol';
-import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiTokenStore } from '../auth/api-tokens.js';
@@ -17,6 +16,7 @@ import { readInsights } from '../chat/insights.js';
 import type { DocentDb } from '../db/database.js';
 import { AppError } from '../errors.js';
 import type { IngestRunner } from '../knowledge/ingest-runner.js';
+import { requireApiToken } from './api-token-guard.js';
 
 export interface AdminRouteOptions {
   tokens: ApiTokenStore;
@@ -25,21 +25,13 @@ export interface AdminRouteOptions {
 }
 
 const REFUSALS = { 401: errorResponseSchema, 403: errorResponseSchema };
-const BEARER = /^Bearer\s+(\S+)$/i;
 
 /**
  * Operators' API, for API tokens only (`Authorization: Bearer dct_…`), never cookies: a browser
  * cannot be tricked into using it. `admin` tokens may do everything, `read` tokens only look.
  */
 export const adminRoutes: FastifyPluginAsyncZod<AdminRouteOptions> = async (app, { tokens, ingest, db }) => {
-  const requireScope = (scope: ApiTokenScope) => async (request: FastifyRequest) => {
-    const match = BEARER.exec(request.headers.authorization ?? '');
-    if (!match?.[1]) throw new AppError('unauthorized', 'Send an API token: Authorization: Bearer <token> (create one with npm run admin -- create-token).');
-    const token = await tokens.verify(match[1]);
-    if (!token) throw new AppError('unauthorized', 'This API token is not valid: it may have been revoked or have expired.');
-    if (!token.scopes.includes(scope) && !token.scopes.includes('admin')) throw new AppError('forbidden', `This API token lacks the "${scope}" scope.`);
-    request.log.info({ api_token_id: token.id, api_token_name: token.name }, 'API token accepted');
-  };
+  const requireScope = (scope: ApiTokenScope) => requireApiToken(tokens, scope);
   const security = [{ apiToken: [] }];
 
   app.get(
