@@ -107,7 +107,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   });
   const apiTokens = new ApiTokenStore(database.db);
   // Off by default: monitoring and the seed's checklist read /metrics without a token.
-  if (config.operationsRequireToken) guardOperatorPages(app, apiTokens);
+  if (config.privateOperatorPages) guardOperatorPages(app, apiTokens);
   await registerOpenApi(app, DOCENT_VERSION);
   await app.register(operationsRoutes, { database, metrics });
   await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });

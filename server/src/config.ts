@@ -141,7 +141,7 @@ export interface Config {
    */
   trustProxy: boolean | number;
   /** `/metrics`, `/metrics/prometheus` and `/api/docs` only with a `read` API token. */
-  operationsRequireToken: boolean;
+  privateOperatorPages: boolean;
   chat: {
     /** SSE comment interval, so proxies do not close a quiet stream. */
     heartbeatMs: number;
@@ -220,7 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     course: { docsDir: vars.COURSE_DOCS_DIR === undefined ? undefined : resolve(vars.COURSE_DOCS_DIR), routeBase: vars.COURSE_ROUTE_BASE },
     mail: vars.SMTP_URL === undefined ? undefined : { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
-    operationsRequireToken: vars.PRIVATE_OPERATOR_PAGES,
+    privateOperatorPages: vars.PRIVATE_OPERATOR_PAGES,
     trustProxy: vars.TRUST_PROXY === undefined || vars.TRUST_PROXY === 'false' ? false : vars.TRUST_PROXY === 'true' ? true : Number(vars.TRUST_PROXY),
   };
 }
