@@ -49,9 +49,9 @@ describe('chat answered by an OpenAI-compatible model', () => {
 
     // The model was given the numbered sources the reader was shown.
     const sources = eventOf(events, 'sources')?.data.sources ?? [];
-    const system = fake.requests[0]?.body.messages[0]?.content ?? '';
+    const readerTurn = fake.requests[0]?.body.messages.at(-1)?.content ?? '';
     expect(fake.requests[0]?.body.model).toBe('test-model');
-    for (const source of sources) expect(system).toContain(`[${source.id}] ${source.title}`);
+    for (const source of sources) expect(readerTurn).toContain(`[${source.id}] ${source.title}`);
 
     const row = await storedAnswer(done?.message_id);
     expect(row).toMatchObject({ status: 'complete', content: answer, generator: 'openai-compatible:test-model', totalTokens: 833 });
@@ -68,7 +68,7 @@ describe('chat answered by an OpenAI-compatible model', () => {
     expect(turns).toEqual([
       ['user', QUESTION.message],
       ['assistant', 'Joints are described with joint elements [1].'],
-      ['user', 'And their limits?'],
+      ['user', expect.stringMatching(/^Sources:\n[\s\S]*\n\nQuestion: And their limits\?$/)],
     ]);
   });
 
