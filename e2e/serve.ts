@@ -8,7 +8,7 @@
  *   read at `http://127.0.0.1:E2E_MAIL_PORT/mail?to=<address>`.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,6 +84,28 @@ const slow = createServer((request, response) => {
     response.writeHead(404, { ...cors, 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'Not here.', request_id: 'slow-stand-in' } }));
     return;
   }
+  let body = '';
+  request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+  request.on('end', () => (body.includes('links=1') ? answerWithLinks(response, cors) : answerSlowly(response, cors)));
+});
+
+/** An answer whose Markdown links lead to the course, to a cited source's host, and elsewhere. */
+function answerWithLinks(response: ServerResponse, cors: Record<string, string>): void {
+  response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
+  const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  send('thread', { thread_id: '00000000-0000-4000-8000-00000000000c', message_id: '00000000-0000-4000-8000-00000000000d' });
+  send('sources', {
+    sources: [
+      { id: 1, kind: 'course', title: 'Describing joints', chapter: 'URDF', url: '/docs/ros2/urdf-robot-description#describing-joints', snippet: '' },
+      { id: 2, kind: 'course', title: 'ROS 2 tutorials', chapter: 'ROS 2', url: 'https://docs.ros.org/en/humble/Tutorials.html', snippet: '' },
+    ],
+  });
+  send('delta', { text: 'See [the joints section](/docs/ros2/urdf-robot-description#describing-joints) [1], [the ROS tutorials](https://docs.ros.org/en/humble/Tutorials/Beginner.html) [2] and [claim your prize](https://evil.example.net/claim).' });
+  send('done', { message_id: '00000000-0000-4000-8000-00000000000d', usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, cited: [1, 2] });
+  response.end();
+}
+
+function answerSlowly(response: ServerResponse, cors: Record<string, string>): void {
   response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
   const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
   send('thread', { thread_id: '00000000-0000-4000-8000-00000000000a', message_id: '00000000-0000-4000-8000-00000000000b' });
@@ -94,7 +116,7 @@ const slow = createServer((request, response) => {
     clearInterval(timer);
     slowAnswersStopped += 1;
   });
-});
+}
 slow.listen(E2E_SLOW_CHAT_PORT, '127.0.0.1');
 console.log(`e2e servers ready: Docent ${docentOrigin}, course site ${siteOrigin}`);
 

@@ -189,3 +189,16 @@ test('reopens an earlier conversation from the history list', async ({ page }) =
   await expect(panel.locator('.user')).toHaveText('What is the support polygon?');
   await expect(panel.locator('.assistant a.citation').first()).toBeVisible();
 });
+
+test('links an answer writes are clickable only to the course and its sources’ hosts; others show their host as text', async ({ page }) => {
+  await page.goto(`${COURSE_PAGE}?chat=slow&links=1`);
+  await page.getByRole('button', { name: 'Ask the course' }).click();
+  const panel = page.getByRole('dialog');
+  await panel.getByRole('textbox').fill('Where can I read more?');
+  await panel.getByRole('textbox').press('Enter');
+  const answer = panel.locator('.assistant');
+  await expect(answer.getByRole('link', { name: 'the joints section' })).toHaveAttribute('href', /^http:\/\/localhost:\d+\/docs\/ros2\/urdf-robot-description#describing-joints$/);
+  await expect(answer.getByRole('link', { name: 'the ROS tutorials' })).toHaveAttribute('href', 'https://docs.ros.org/en/humble/Tutorials/Beginner.html');
+  await expect(answer.getByRole('link', { name: /claim your prize/ })).toHaveCount(0);
+  await expect(answer).toContainText('claim your prize (evil.example.net)');
+});

@@ -105,9 +105,25 @@ function renderInline(text: string, context: RenderContext): (TemplateResult | s
   return parts;
 }
 
+/**
+ * A link the answer writes is clickable only when it leads to the course site itself or to a host
+ * one of the answer's sources lives on; any other host (a model can be talked into inventing one)
+ * shows as text with the host visible, never as a link that replaces the course page.
+ */
 function renderLink(text: string, url: string, context: RenderContext): TemplateResult | string {
   const safe = safeUrl(context.resolveUrl(url));
-  return safe === undefined ? text : html`<a href=${safe} target="_top">${text}</a>`;
+  if (safe === undefined) return text;
+  const host = new URL(safe).host;
+  const trusted = host === window.location.host || context.sources.some((source) => hostOf(context.resolveUrl(source.url)) === host);
+  return trusted ? html`<a href=${safe} target="_top">${text}</a>` : `${text} (${host})`;
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
 }
 
 function renderCitation(id: number, context: RenderContext): TemplateResult | undefined {
