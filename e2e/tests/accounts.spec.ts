@@ -107,6 +107,27 @@ test('a reader who asked anonymously creates an account, confirms it by email an
   expect(me.account?.profile).toEqual({ software_experience: 'intermediate', hardware_experience: 'hobbyist', learning_goal: 'Make a biped walk' });
 });
 
+test('an attacker’s confirmation link opened by someone else neither signs them in nor takes their conversation', async ({ page, browser }) => {
+  // The attacker signs up in their own browser and keeps the confirmation link.
+  const attackerContext = await browser.newContext();
+  const email = newEmail('mallory');
+  await createAccount(await openPanel(await attackerContext.newPage()), 'Mallory', email);
+  const [confirmation] = await mailFor(email);
+  await attackerContext.close();
+
+  // The victim asked anonymously, then is sent to the link (a top-level navigation from another site).
+  const panel = await openPanel(page);
+  await ask(panel, 'What is the capture point?');
+  await page.goto(confirmation?.links[0] ?? 'about:blank');
+  await expect(page).toHaveURL(COURSE_PAGE);
+  await page.getByRole('button', { name: 'Ask the course' }).click();
+  await expect(accountButton(panel, 'Sign in')).toBeVisible();
+  await panel.getByRole('button', { name: 'Earlier conversations' }).click();
+  await expect(panel.getByRole('button', { name: 'What is the capture point?' })).toBeVisible();
+  const me = await page.evaluate(async (server) => (await fetch(`${server}/api/v1/me`, { credentials: 'include' })).json() as Promise<MeResponse>, DOCENT);
+  expect(me.account).toBeNull();
+});
+
 test('signing in on another browser shows the same conversations; signing out hides them again', async ({ page, browser }) => {
   const email = newEmail('grace');
   const question = 'How do I describe the joints of a robot?';

@@ -128,7 +128,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   const readers = new ReaderResolver(accounts, config.isProduction);
   readers.register(app);
   await app.register(knowledgeRoutes, { knowledge, rateLimit: searchRateLimit(rateLimits, readers) });
-  await app.register(authRoutes, { accounts, readers, history, publicUrl: config.accounts.publicUrl, secureCookies: config.isProduction, rateLimit: authRateLimit(rateLimits) });
+  await app.register(authRoutes, { accounts, readers, history, publicUrl: config.accounts.publicUrl, secureCookies: config.isProduction, secretKey: config.secretKey, rateLimit: authRateLimit(rateLimits) });
   await app.register(accountRoutes, { accounts, readers, profiles: new ProfileStore(database.db), rateLimit: authRateLimit(rateLimits) });
   // The bundled course follows its own site's URLs; another course, Docusaurus's defaults.
   const course = config.course.docsDir === undefined ? { docsDir: BUNDLED_COURSE_DIR, ...BUNDLED_COURSE_ROUTES } : { docsDir: config.course.docsDir, routeBase: config.course.routeBase };

@@ -6,6 +6,7 @@ import { APIError } from 'better-auth/api';
 import type { Logger } from 'pino';
 import type { DocentDb } from '../db/database.js';
 import { accounts, sessions, users, verifications } from '../db/schema.js';
+import { boundLink } from './browser-binding.js';
 import type { Mailer } from './mailer.js';
 import { accountEmails } from './account-emails.js';
 
@@ -81,7 +82,7 @@ export function createAccounts(db: DocentDb, settings: AccountSettings, mailer: 
       sendOnSignUp: true,
       sendOnSignIn: settings.requireEmailVerification,
       autoSignInAfterVerification: true,
-      sendVerificationEmail: ({ user, url }, request) => Promise.resolve(send(emails.verification(user.email, url), request)),
+      sendVerificationEmail: ({ user, url }, request) => Promise.resolve(send(emails.verification(user.email, boundLink(url, settings.secretKey, user.id, request)), request)),
     },
     databaseHooks: {
       user: {

@@ -5,7 +5,8 @@ import type { HistoryStore } from '../chat/history-store.js';
 import { AppError } from '../errors.js';
 import { errorBody } from './error-handler.js';
 import type { ReaderResolver } from './reader.js';
-import { visitorCookieName } from './visitor.js';
+import { BINDING_PARAMETER, isSameBrowser, VISITOR_HEADER } from '../auth/browser-binding.js';
+import { visitorCookieName, visitorOf } from './visitor.js';
 
 export interface AuthRouteOptions {
   accounts: Accounts;
@@ -14,6 +15,8 @@ export interface AuthRouteOptions {
   publicUrl: string;
   /** Production: cookies are Secure, and the visitor cookie's name has the `__Host-` prefix. */
   secureCookies: boolean;
+  /** Keys the binding of confirmation links to the browser that asked for them. */
+  secretKey: string;
   /** Per address: guessing passwords or flooding inboxes should be slow. */
   rateLimit: { max: number; timeWindow: number };
 }
@@ -23,6 +26,9 @@ export const PASSWORD_RESET_PAGE = '/account/reset-password';
 
 /** Endpoints whose body may carry the reader's questionnaire (`profile`), checked before better-auth sees it. */
 const PROFILE_ENDPOINTS = [`${AUTH_BASE_PATH}/sign-up/email`, `${AUTH_BASE_PATH}/update-user`];
+
+/** Requests that can send a confirmation link: the link is bound to the browser that made them. */
+const LINK_REQUESTS = ['/sign-up/email', '/sign-in/email', '/send-verification-email'].map((endpoint) => `${AUTH_BASE_PATH}${endpoint}`);
 
 /** Endpoints that check a password or send an email get the strict limit. */
 const GUARDED_ENDPOINTS = ['/sign-in/email', '/sign-up/email', '/request-password-reset', '/reset-password', '/send-verification-email', '/change-password'];
@@ -76,12 +82,21 @@ function isCanonicalPath(url: string): boolean {
 
 async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, options: AuthRouteOptions): Promise<FastifyReply> {
   checkProfile(request);
-  const response = await options.accounts.handler(toWebRequest(request, options.publicUrl));
+  const path = authPath(request.url);
+  // A browser that may be sent a confirmation link gets a visitor identity now, to bind the link to.
+  const create = request.method === 'POST' && LINK_REQUESTS.includes(path);
+  const visitor = create ? visitorOf(request, reply, { create, secure: options.secureCookies }) : visitorOf(request, reply, { create, secure: options.secureCookies });
+  const response = await options.accounts.handler(toWebRequest(request, options.publicUrl, visitor?.id));
   reply.code(response.status);
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
   }
-  const cookies = response.headers.getSetCookie();
+  let cookies = response.headers.getSetCookie();
+  if (path === `${AUTH_BASE_PATH}/verify-email` && !(await isTheAskingBrowser(request, cookies, visitor?.id, options))) {
+    // The address is confirmed, but this browser did not ask for the link: it is not signed in.
+    cookies = cookies.filter((cookie) => !SESSION_COOKIE_NAME.test(cookie.split('=')[0] ?? ''));
+    request.log.info('email address confirmed from another browser than the one that asked: not signed in there');
+  }
   if (cookies.length > 0) reply.header('set-cookie', cookies);
 
   const text = await response.text();
@@ -99,7 +114,7 @@ async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, o
  * 200 where a new address says 400, and update-user would store any JSON, which later broke /me.
  */
 function checkProfile(request: FastifyRequest): void {
-  const path = (request.url.split('?')[0] ?? '').replace(/^.*?(?=\/api\/auth)/, '');
+  const path = authPath(request.url);
   if (!PROFILE_ENDPOINTS.includes(path) || typeof request.body !== 'object' || request.body === null) return;
   const profile = (request.body as { profile?: unknown }).profile;
   if (profile === undefined || profile === null) return;
@@ -110,12 +125,28 @@ function checkProfile(request: FastifyRequest): void {
   throw new AppError('validation_failed', `${field} ${issue?.message ?? 'is invalid'}`, [{ field, message: issue?.message ?? 'is invalid' }]);
 }
 
-function toWebRequest(request: FastifyRequest, publicUrl: string): Request {
+/** Whether the browser following a confirmation link (which signed it in) is the one that asked for it. */
+async function isTheAskingBrowser(request: FastifyRequest, cookies: string[], visitorId: string | undefined, options: AuthRouteOptions): Promise<boolean> {
+  const session = cookies.map((cookie) => /^([^=;]+)=([^;]+)/.exec(cookie)).find((match) => match !== null && SESSION_COOKIE_NAME.test(match[1] ?? ''));
+  if (!session) return true;
+  const signedIn = await options.accounts.api.getSession({ headers: new Headers({ cookie: `${session[1]}=${session[2]}` }), query: { disableCookieCache: true } });
+  if (!signedIn) return true;
+  const binding = new URL(request.url, 'http://docent.invalid').searchParams.get(BINDING_PARAMETER) ?? undefined;
+  return isSameBrowser(options.secretKey, signedIn.user.id, visitorId, binding);
+}
+
+function authPath(url: string): string {
+  return (url.split('?')[0] ?? '').replace(/^.*?(?=\/api\/auth)/, '');
+}
+
+function toWebRequest(request: FastifyRequest, publicUrl: string, visitorId: string | undefined): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
-    if (value === undefined || BODY_FRAMING_HEADERS.has(name)) continue;
+    // Only Docent says which visitor is asking.
+    if (value === undefined || BODY_FRAMING_HEADERS.has(name) || name === VISITOR_HEADER) continue;
     headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
+  if (visitorId !== undefined) headers.set(VISITOR_HEADER, visitorId);
   // Fastify has already worked out the reader's address (trusting only the configured proxies).
   headers.set('x-docent-client-ip', request.ip);
   // So that what better-auth does for this request (emails sent, failures) logs with its ID.

@@ -87,6 +87,27 @@ describe.each(DATABASE_BACKENDS)('reader accounts ($name)', ({ name }) => {
     expect(row?.userId).toBe(user?.id);
   });
 
+  it('a confirmation link opened in another browser confirms the address but signs nobody in there, and takes nothing (login CSRF)', async () => {
+    const attacker = new BrowserSession(server.url);
+    const email = newEmail();
+    expect((await attacker.post('/api/auth/sign-up/email', { name: 'Mallory', email, password: PASSWORD, callbackURL: `${server.url}/` })).status).toBe(200);
+    const link = (await mailbox.next(email)).links.find((candidate) => candidate.includes('/api/auth/verify-email')) ?? '';
+
+    // The victim has an anonymous conversation, then opens the attacker's link (a top-level navigation).
+    const victim = new BrowserSession(server.url);
+    const asked = await ask(victim, 'What is the zero moment point?');
+    const opened = await victim.get(link);
+    expect(opened.status).toBe(302);
+    expect(((await (await victim.get('/api/v1/me')).json()) as { account: unknown }).account).toBeNull();
+    const victimThreads = (await (await victim.get('/api/v1/threads')).json()) as { threads: { id: string }[] };
+    expect(victimThreads.threads.map((thread) => thread.id)).toEqual([asked.threadId]);
+
+    // The address is confirmed: the attacker signs in with the password, and finds nothing of the victim's.
+    const signedIn = await attacker.post('/api/auth/sign-in/email', { email, password: PASSWORD });
+    expect(signedIn.status).toBe(200);
+    expect(((await (await attacker.get('/api/v1/threads')).json()) as { threads: unknown[] }).threads).toEqual([]);
+  });
+
   it("moves a visitor's conversations into the account they create, exactly once", async () => {
     const browser = new BrowserSession(server.url);
     const before = await ask(browser, 'How does a robot keep its balance?');
