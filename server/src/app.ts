@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
+import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
@@ -77,6 +78,15 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     requestIdHeader: false,
     logController: requestLogController(),
     bodyLimit: BODY_LIMIT_BYTES,
+    // A client trickling a request (headers or body) byte by byte is cut off, with 408. Node reads
+    // these when the server is created (setting them later has no effect), and checks open
+    // connections at the interval (its default, 30 s, would let them linger that long).
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(60_000, config.requestTimeoutMs),
+      connectionsCheckingInterval: Math.min(5_000, config.requestTimeoutMs / 2),
+    },
     // A hop count means "the N nearest proxies are ours" (Railway: 1).
     trustProxy: typeof config.trustProxy === 'number' ? trustNearestProxies(config.trustProxy) : config.trustProxy,
     return503OnClosing: true,
@@ -91,6 +101,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     await database.close();
   });
 
+  // Behind a proxy every connection comes from the proxy's address: the cap would throttle everyone.
+  if (config.maxConnectionsPerAddress > 0 && config.trustProxy === false) capConnectionsPerAddress(app, config.maxConnectionsPerAddress);
   registerRequestContext(app, metrics);
   registerErrorHandlers(app);
   registerJsonBodyParser(app);
@@ -159,6 +171,25 @@ function guardOperatorPages(app: FastifyInstance, tokens: ApiTokenStore): void {
   app.addHook('onRequest', async (request) => {
     const path = request.url.split('?')[0] ?? '';
     if (path === '/metrics' || path.startsWith('/metrics/') || path === '/api/docs' || path.startsWith('/api/docs/')) await guard(request);
+  });
+}
+
+/** Refuses a new connection from an address that already holds `max` open ones. */
+function capConnectionsPerAddress(app: FastifyInstance, max: number): void {
+  const open = new Map<string, number>();
+  app.server.on('connection', (socket: Socket) => {
+    const address = socket.remoteAddress ?? 'unknown';
+    const count = (open.get(address) ?? 0) + 1;
+    if (count > max) {
+      socket.destroy();
+      return;
+    }
+    open.set(address, count);
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1;
+      if (left === 0) open.delete(address);
+      else open.set(address, left);
+    });
   });
 }
 

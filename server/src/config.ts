@@ -73,6 +73,8 @@ const envSchema = z.object({
   LLM_MODEL: optionalString,
   LLM_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   CHAT_HEARTBEAT_SECONDS: z.coerce.number().min(0.05).max(300).default(15),
+  REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(256),
   CHAT_MIN_DENSE_SCORE: z.coerce.number().min(-1).max(1).optional(),
   RATE_LIMIT_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
@@ -140,6 +142,10 @@ export interface Config {
    * sit in front. Behind a proxy, rate limits need it to see readers rather than the proxy.
    */
   trustProxy: boolean | number;
+  /** How long a client may take to send a whole request (headers and body); answers may stream longer. */
+  requestTimeoutMs: number;
+  /** Open connections one address may hold (0: no cap); not applied behind a proxy (TRUST_PROXY). */
+  maxConnectionsPerAddress: number;
   /** `/metrics`, `/metrics/prometheus` and `/api/docs` only with a `read` API token. */
   privateOperatorPages: boolean;
   chat: {
@@ -221,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     course: { docsDir: vars.COURSE_DOCS_DIR === undefined ? undefined : resolve(vars.COURSE_DOCS_DIR), routeBase: vars.COURSE_ROUTE_BASE },
     mail: vars.SMTP_URL === undefined ? undefined : { smtpUrl: vars.SMTP_URL, from: vars.MAIL_FROM },
     privateOperatorPages: vars.PRIVATE_OPERATOR_PAGES,
+    requestTimeoutMs: vars.REQUEST_TIMEOUT_SECONDS * 1000,
+    maxConnectionsPerAddress: vars.MAX_CONNECTIONS_PER_ADDRESS,
     trustProxy: vars.TRUST_PROXY === undefined || vars.TRUST_PROXY === 'false' ? false : vars.TRUST_PROXY === 'true' ? true : Number(vars.TRUST_PROXY),
   };
 }
