@@ -1,4 +1,5 @@
 import rateLimit from '@fastify/rate-limit';
+import { isIPv6 } from 'node:net';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Redis } from 'ioredis';
 import { Counter, type Registry } from 'prom-client';
@@ -84,12 +85,31 @@ function perReaderLimit(max: number, readers: ReaderResolver) {
     keyGenerator: async (request: FastifyRequest): Promise<string> => {
       // A stale session is refused by the route itself; here it counts against its address.
       const reader = await readers.signedIn(request).catch(() => undefined);
-      return reader !== undefined && reader !== 'expired' ? `user:${reader.id}` : `ip:${request.ip}`;
+      return reader !== undefined && reader !== 'expired' ? `user:${reader.id}` : `ip:${addressKey(request.ip)}`;
     },
   };
 }
 
 /** Sign-in, sign-up and reset attempts per minute, per address. */
 export function authRateLimit(settings: RateLimitSettings) {
-  return { max: settings.authPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `auth:${request.ip}` };
+  return { max: settings.authPerMinute, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `auth:${addressKey(request.ip)}` };
+}
+
+/**
+ * One bucket per reader's address, however it is spelled: an IPv4 address as itself (also when it
+ * arrives IPv4-mapped, `::ffff:192.0.2.1`), an IPv6 address by its /64 network, since one
+ * subscriber usually holds a whole /64 and could otherwise take a fresh bucket for every address.
+ */
+export function addressKey(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (!isIPv6(ip)) return ip;
+  const [head = '', tail = ''] = ip.split('::');
+  const headGroups = head === '' ? [] : head.split(':');
+  const tailGroups = tail === '' ? [] : tail.split(':');
+  const groups = ip.includes('::') ? [...headGroups, ...Array<string>(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups] : headGroups;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => parseInt(group, 16).toString(16))
+    .join(':')}::/64`;
 }

@@ -56,6 +56,18 @@ describe('limits for signed-in readers', () => {
     expect((await chat('203.0.113.4', other)).statusCode).toBe(400);
   });
 
+  it('counts one IPv6 /64 network as one address, and an IPv4-mapped address as the IPv4 one', async () => {
+    expect((await chat('2001:db8:7:1::1')).statusCode).toBe(400);
+    expect((await chat('2001:db8:7:1::ffff')).statusCode).toBe(400);
+    expect((await chat('2001:0db8:0007:0001:abcd:0:0:1')).statusCode).toBe(400);
+    expect((await chat('2001:db8:7:1:1234::9')).statusCode).toBe(429);
+    expect((await chat('2001:db8:7:2::1')).statusCode).toBe(400); // the next /64 is someone else
+    expect((await chat('198.51.100.99')).statusCode).toBe(400);
+    expect((await chat('198.51.100.99')).statusCode).toBe(400);
+    expect((await chat('::ffff:198.51.100.99')).statusCode).toBe(400);
+    expect((await chat('::ffff:198.51.100.99')).statusCode).toBe(429);
+  });
+
   it('limits searches per reader with a budget of their own, apart from questions', async () => {
     const search = () => test.app.inject({ method: 'GET', url: '/api/v1/search', query: { q: 'joint limits' }, headers: { 'x-forwarded-for': '192.0.2.77' } });
     for (let index = 0; index < 3; index += 1) expect((await search()).statusCode).toBe(200);
