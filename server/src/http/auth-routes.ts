@@ -84,17 +84,20 @@ async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, o
   checkProfile(request);
   const path = authPath(request.url);
   // A browser that may be sent a confirmation link gets a visitor identity now, to bind the link to.
-  const create = request.method === 'POST' && LINK_REQUESTS.includes(path);
-  const visitor = create ? visitorOf(request, reply, { create, secure: options.secureCookies }) : visitorOf(request, reply, { create, secure: options.secureCookies });
+  const visitor = visitorOf(request, reply, { create: request.method === 'POST' && LINK_REQUESTS.includes(path), secure: options.secureCookies });
   const response = await options.accounts.handler(toWebRequest(request, options.publicUrl, visitor?.id));
   reply.code(response.status);
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie' && name !== 'content-length') reply.header(name, value);
   }
   let cookies = response.headers.getSetCookie();
-  if (path === `${AUTH_BASE_PATH}/verify-email` && !(await isTheAskingBrowser(request, cookies, visitor?.id, options))) {
+  const confirming = path === `${AUTH_BASE_PATH}/verify-email`;
+  // Looked up once, and only where it matters: a visitor to move, or a confirmation link to check.
+  let accountId = response.status < 400 && (visitor !== undefined || confirming) ? await accountSignedInBy(cookies, options) : undefined;
+  if (confirming && accountId !== undefined && !isSameBrowser(options.secretKey, accountId, visitor?.id, bindingOf(request))) {
     // The address is confirmed, but this browser did not ask for the link: it is not signed in.
     cookies = cookies.filter((cookie) => !SESSION_COOKIE_NAME.test(cookie.split('=')[0] ?? ''));
+    accountId = undefined;
     request.log.info('email address confirmed from another browser than the one that asked: not signed in there');
   }
   if (cookies.length > 0) reply.header('set-cookie', cookies);
@@ -104,7 +107,7 @@ async function forwardToAccounts(request: FastifyRequest, reply: FastifyReply, o
     const failure = translateError(text, response.status, request.id);
     return reply.code(ERROR_CATALOGUE[failure.error.code].status).send(failure);
   }
-  await adoptVisitorHistory(request, reply, cookies, options);
+  if (visitor !== undefined && accountId !== undefined) await adoptVisitorHistory(request, reply, visitor.id, accountId, options);
   return reply.send(isJson(response) ? withoutSessionTokens(text) : text);
 }
 
@@ -125,14 +128,17 @@ function checkProfile(request: FastifyRequest): void {
   throw new AppError('validation_failed', `${field} ${issue?.message ?? 'is invalid'}`, [{ field, message: issue?.message ?? 'is invalid' }]);
 }
 
-/** Whether the browser following a confirmation link (which signed it in) is the one that asked for it. */
-async function isTheAskingBrowser(request: FastifyRequest, cookies: string[], visitorId: string | undefined, options: AuthRouteOptions): Promise<boolean> {
+/** The account whose session cookie better-auth just set (`name=value; …`; an emptied cookie, as at sign-out, is none). */
+async function accountSignedInBy(cookies: readonly string[], options: AuthRouteOptions): Promise<string | undefined> {
   const session = cookies.map((cookie) => /^([^=;]+)=([^;]+)/.exec(cookie)).find((match) => match !== null && SESSION_COOKIE_NAME.test(match[1] ?? ''));
-  if (!session) return true;
+  if (!session) return undefined;
   const signedIn = await options.accounts.api.getSession({ headers: new Headers({ cookie: `${session[1]}=${session[2]}` }), query: { disableCookieCache: true } });
-  if (!signedIn) return true;
-  const binding = new URL(request.url, 'http://docent.invalid').searchParams.get(BINDING_PARAMETER) ?? undefined;
-  return isSameBrowser(options.secretKey, signedIn.user.id, visitorId, binding);
+  return signedIn?.user.id;
+}
+
+/** The binding a confirmation link carries to the browser that asked for it. */
+function bindingOf(request: FastifyRequest): string | undefined {
+  return new URL(request.url, 'http://docent.invalid').searchParams.get(BINDING_PARAMETER) ?? undefined;
 }
 
 function authPath(url: string): string {
@@ -184,20 +190,11 @@ function sentence(message: string): string {
 }
 
 /** A session cookie was just set: the visitor behind this browser now has an account. */
-async function adoptVisitorHistory(request: FastifyRequest, reply: FastifyReply, cookies: string[], options: AuthRouteOptions): Promise<void> {
-  // `name=value; attributes…`; an emptied cookie (sign-out) is no session.
-  const sessionCookie = cookies.map((cookie) => /^([^=;]+)=([^;]+)/.exec(cookie)).find((match) => match !== null && SESSION_COOKIE_NAME.test(match[1] ?? ''));
-  const visitorCookie = visitorCookieName(options.secureCookies);
-  const rawVisitor = request.cookies[visitorCookie];
-  if (!sessionCookie || rawVisitor === undefined) return;
-  const visitor = request.unsignCookie(rawVisitor);
-  if (!visitor.valid || visitor.value === null) return;
-  const session = await options.accounts.api.getSession({ headers: new Headers({ cookie: `${sessionCookie[1]}=${sessionCookie[2]}` }), query: { disableCookieCache: true } });
-  if (!session) return;
-  const moved = await options.history.adoptVisitorThreads(visitor.value, session.user.id);
+async function adoptVisitorHistory(request: FastifyRequest, reply: FastifyReply, visitorId: string, accountId: string, options: AuthRouteOptions): Promise<void> {
+  const moved = await options.history.adoptVisitorThreads(visitorId, accountId);
   if (moved > 0) request.log.info({ threads_moved: moved }, "a visitor's conversations moved into their account");
   // From now on the browser is the account's; a later sign-out starts a fresh anonymous visitor.
-  reply.clearCookie(visitorCookie, { path: '/', secure: options.secureCookies });
+  reply.clearCookie(visitorCookieName(options.secureCookies), { path: '/', secure: options.secureCookies });
 }
 
 function isJson(response: Response): boolean {

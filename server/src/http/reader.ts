@@ -60,7 +60,7 @@ export class ReaderResolver {
     const reader = await this.signedIn(request);
     if (reader === 'expired') throw sessionExpired();
     if (reader) return { kind: 'user', id: reader.id };
-    return options.create ? visitorOf(request, reply, { create: true, secure: this.secureCookies }) : visitorOf(request, reply, { create: false, secure: this.secureCookies });
+    return visitorOf(request, reply, { create: options.create, secure: this.secureCookies });
   }
 
   /** For routes only an account can use. */

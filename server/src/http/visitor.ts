@@ -20,7 +20,7 @@ const VISITOR_ID = /^[0-9a-f-]{36}$/;
  * identity when there is none; reads without one simply have no history.
  */
 export function visitorOf(request: FastifyRequest, reply: FastifyReply, options: { create: true; secure: boolean }): Owner;
-export function visitorOf(request: FastifyRequest, reply: FastifyReply, options: { create: false; secure: boolean }): Owner | undefined;
+export function visitorOf(request: FastifyRequest, reply: FastifyReply, options: { create: boolean; secure: boolean }): Owner | undefined;
 export function visitorOf(request: FastifyRequest, reply: FastifyReply, options: { create: boolean; secure: boolean }): Owner | undefined {
   const name = visitorCookieName(options.secure);
   const raw = request.cookies[name];
