@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { collectChunks, readBuiltSite, type IdentifiedChunk, type IngestSource } from '@docent/ingest';
-import { builtPageFile } from '../docusaurus-plugin-docent/src/site-manifest.js';
+import { citationLanding } from '../docusaurus-plugin-docent/src/site-manifest.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const corpusDir = resolve(process.argv[2] ?? join(REPO_ROOT, '../shared/corpora/robotics-textbook'));
@@ -53,10 +53,9 @@ function landing(chunks: readonly IdentifiedChunk[], outDir: string): { urls: nu
   const pagesMissing: string[] = [];
   const anchorsMissing: string[] = [];
   for (const url of urls) {
-    const [path = '', anchor] = url.split('#');
-    const file = builtPageFile(outDir, BASE_URL, path);
-    if (file === undefined) pagesMissing.push(url);
-    else if (anchor !== undefined && !readFileSync(file, 'utf8').includes(`id="${anchor}"`)) anchorsMissing.push(url);
+    const landing = citationLanding(outDir, BASE_URL, url);
+    if (landing === 'no page') pagesMissing.push(url);
+    else if (landing === 'no id') anchorsMissing.push(url);
   }
   return { urls: urls.length, pages_missing: pagesMissing, anchors_missing: anchorsMissing };
 }

@@ -89,10 +89,15 @@ const slow = createServer((request, response) => {
   request.on('end', () => (body.includes('links=1') ? answerWithLinks(response, cors) : answerSlowly(response, cors)));
 });
 
+/** Starts a chat answer's event stream; returns how to send one event. */
+function eventStream(response: ServerResponse, cors: Record<string, string>): (event: string, data: unknown) => void {
+  response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
+  return (event, data) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
 /** An answer whose Markdown links lead to the course, to a cited source's host, and elsewhere. */
 function answerWithLinks(response: ServerResponse, cors: Record<string, string>): void {
-  response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
-  const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const send = eventStream(response, cors);
   send('thread', { thread_id: '00000000-0000-4000-8000-00000000000c', message_id: '00000000-0000-4000-8000-00000000000d' });
   send('sources', {
     sources: [
@@ -106,8 +111,7 @@ function answerWithLinks(response: ServerResponse, cors: Record<string, string>)
 }
 
 function answerSlowly(response: ServerResponse, cors: Record<string, string>): void {
-  response.writeHead(200, { ...cors, 'content-type': 'text/event-stream' });
-  const send = (event: string, data: unknown) => response.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+  const send = eventStream(response, cors);
   send('thread', { thread_id: '00000000-0000-4000-8000-00000000000a', message_id: '00000000-0000-4000-8000-00000000000b' });
   send('sources', { sources: [{ id: 1, kind: 'course', title: 'Describing joints', chapter: 'URDF', url: '/docs/ros2/urdf-robot-description#describing-joints', snippet: '' }] });
   let piece = 0;

@@ -102,10 +102,18 @@ function applyTrailingSlash(path: string, trailingSlash: boolean | undefined, ba
 }
 
 /** The HTML file a permalink is served from: `x/index.html`, or `x.html` under `trailingSlash: false`. */
-export function builtPageFile(outDir: string, baseUrl: string, permalink: string): string | undefined {
+function builtPageFile(outDir: string, baseUrl: string, permalink: string): string | undefined {
   const relativePath = decodeURI(permalink.startsWith(baseUrl) ? permalink.slice(baseUrl.length) : permalink.replace(/^\//, ''));
   const candidates = relativePath === '' || relativePath.endsWith('/') ? [`${relativePath}index.html`] : [`${relativePath}.html`, `${relativePath}/index.html`];
   return candidates.map((candidate) => join(outDir, candidate)).find((file) => existsSync(file));
+}
+
+/** Where a citation URL (`/base/docs/page#id`) leads in a build: its page with that element id, or what is missing. */
+export function citationLanding(outDir: string, baseUrl: string, url: string): 'lands' | 'no page' | 'no id' {
+  const [path = '', anchor] = url.split('#');
+  const html = readBuiltPage(outDir, baseUrl, path);
+  if (html === undefined) return 'no page';
+  return anchor === undefined || html.includes(`id="${anchor}"`) ? 'lands' : 'no id';
 }
 
 function readBuiltPage(outDir: string, baseUrl: string, permalink: string): string | undefined {
