@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { ParsedDocument } from './parse-document.js';
+import { isTableBlock, isTableLine } from './table-text.js';
 
 export interface CourseChunk {
   /** The passage as a reader would read it (what citations quote). */
@@ -84,10 +85,15 @@ function splitSection(blocks: readonly string[], options: ChunkOptions): string[
 
 /**
  * A block longer than a chunk is cut: prose at sentence ends, code at line ends with each piece
- * fenced again, so every chunk still shows code as code.
+ * fenced again, tables at row ends with the header repeated, so every chunk reads as written.
  */
 function splitOversizedBlock(block: string, maxTokens: number): string[] {
   if (estimateTokens(block) <= maxTokens) return [block];
+  if (isTableBlock(block)) {
+    // Each piece of a long table keeps its header row: a row means little without its column names.
+    const [header = '', ...rows] = block.split('\n');
+    return packUnits(rows, '\n', maxTokens - estimateTokens(header)).map((piece) => `${header}\n${piece}`);
+  }
   if (!block.startsWith('```')) return packUnits(block.split(/(?<=[.!?])\s+/), ' ', maxTokens);
   const lines = block.split('\n');
   const openingFence = lines[0] ?? '```';
@@ -113,7 +119,8 @@ function packUnits(units: readonly string[], separator: string, maxTokens: numbe
 
 /** The last whole sentences of a chunk, up to the overlap budget, to carry context into the next. */
 function trailingOverlap(text: string, overlapTokens: number): string {
-  if (overlapTokens <= 0 || text.trimEnd().endsWith('```')) return '';
+  // Code and table rows cut loose from their fence or header would read as garbled prose.
+  if (overlapTokens <= 0 || text.trimEnd().endsWith('```') || isTableLine(text.trimEnd().split('\n').at(-1) ?? '')) return '';
   const sentences = text.split(/(?<=[.!?])\s+/);
   const kept: string[] = [];
   for (let index = sentences.length - 1; index >= 0; index -= 1) {

@@ -4,3 +4,4 @@ export * from './docusaurus-route.js';
 export * from './ingest-course.js';
 export * from './parse-document.js';
 export * from './site-manifest.js';
+export * from './table-text.js';

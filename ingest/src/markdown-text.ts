@@ -1,9 +1,10 @@
 /**
  * Turns Markdown/MDX syntax-tree blocks into the plain text a reader would read: prose as prose,
- * code kept as fenced code, tables as rows, admonitions with their kind, JSX reduced to the text
+ * code kept as fenced code, tables as `| a | b |` rows (header first), admonitions with their kind, JSX reduced to the text
  * inside it, and MDX imports/exports/expressions dropped.
  */
 import type { Nodes, RootContent } from 'mdast';
+import { tableRow } from './table-text.js';
 
 interface DirectiveLike {
   type: 'containerDirective' | 'leafDirective' | 'textDirective';
@@ -44,7 +45,7 @@ export function blockText(node: RootContent | Nodes): string {
     case 'code':
       return `\`\`\`${node.lang ?? ''}\n${node.value}\n\`\`\``;
     case 'table':
-      return node.children.map((row) => row.children.map((cell) => inlineText(cell).trim()).join(' | ')).join('\n');
+      return node.children.map((row) => tableRow(row.children.map((cell) => inlineText(cell).trim()))).join('\n');
     case 'list':
       return node.children.map((item) => `- ${blocksText(item.children)}`).join('\n');
     case 'blockquote':

@@ -21,6 +21,7 @@ A joint connects a parent link to a child link.
 | Type | Degrees of freedom |
 | --- | --- |
 | revolute | 1 |
+| \`a \\| b\` | 2 |
 
 \`\`\`xml
 <joint name="elbow" type="revolute">
@@ -65,7 +66,7 @@ describe('parsing a Markdown document', () => {
 
   it('keeps code as fenced code, tables as rows and admonitions with their kind', () => {
     const joints = document.sections[1]?.blocks.join('\n\n') ?? '';
-    expect(joints).toContain('Type | Degrees of freedom\nrevolute | 1');
+    expect(joints).toContain('| Type | Degrees of freedom |\n| revolute | 1 |\n| a \\| b | 2 |');
     expect(joints).toContain('```xml\n<joint name="elbow" type="revolute">');
     expect(joints).toContain('<!-- ## not a heading -->');
     expect(joints).toContain('Tip: Check limits with check_urdf.');
@@ -250,6 +251,21 @@ describe('chunking', () => {
       expect(chunk.text.startsWith('```python\n')).toBe(true);
       expect(chunk.text.endsWith('\n```')).toBe(true);
     }
+  });
+
+  it('cuts a table too long for one chunk at row ends, each piece under its header row', () => {
+    const rows = Array.from({ length: 120 }, (_, index) => `| option${index} | \`string\` | \`none\` | What option ${index} sets when the site is built. |`);
+    const source = `## Options\n\n| Name | Type | Default | Description |\n| --- | --- | --- | --- |\n${rows.join('\n')}\n\nAfter the table.\n`;
+    const chunks = chunkDocument(parseDocument(source, 'options.md', OPTIONS));
+    expect(chunks.length).toBeGreaterThan(1);
+    const tablePieces = chunks.filter((chunk) => chunk.text.includes('| option'));
+    expect(tablePieces.length).toBeGreaterThan(1);
+    for (const chunk of tablePieces) {
+      expect(chunk.text.startsWith('| Name | Type | Default | Description |\n| option')).toBe(true);
+      for (const line of chunk.text.split('\n\n')[0]?.split('\n') ?? []) expect(line).toMatch(/^\| .* \|$/);
+    }
+    const allText = chunks.map((chunk) => chunk.text).join('\n');
+    for (let index = 0; index < 120; index += 1) expect(allText).toContain(`| option${index} | string | none |`);
   });
 
   it('changes the content hash when the text or the heading changes, not otherwise', () => {

@@ -46,6 +46,26 @@ pump.wait_for_flow()
 2. Which of the design principles above protects the gears from dirt?
 `;
 
+const VALVES_PAGE = `---
+title: Relief valves
+---
+# Relief valves
+
+## Valve settings
+
+Every relief valve leaves the factory with settings that suit most power units:
+
+| Setting | Unit | Default | Meaning |
+| --- | --- | --- | --- |
+| crackPressure | bar | 180 | Pressure at which the valve starts to open |
+| fullFlowPressure | bar | 210 | Pressure at which the whole pump flow passes through |
+| reseatMargin | percent | 10 | How far pressure must fall before the valve closes again |
+
+## Two valves on one line
+
+Now and then two relief valves end up fitted on the same pressure line. Only the one with the lower crack pressure ever opens; the other stays shut and hides its own faults. Plug the spare port or remove the second valve.
+`;
+
 async function ask(server: ChatServer, message: string) {
   const call = await postChat(server.url, { message });
   const { events } = await readEvents(call.response);
@@ -58,6 +78,7 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
   beforeAll(async () => {
     mkdirSync(join(docs.path, 'hydraulics'));
     writeFileSync(join(docs.path, 'hydraulics', 'pumps.md'), PUMPS_PAGE);
+    writeFileSync(join(docs.path, 'hydraulics', 'valves.md'), VALVES_PAGE);
     server = await startChatServer('pglite', {}, docs.path);
   });
   afterAll(async () => {
@@ -97,6 +118,18 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     const what = await ask(server, 'What does priming a pump do?');
     expect(what.answer).toContain('fills the pump and its suction line');
     expect(what.answer).not.toContain('```');
+  });
+
+  it('answers from a table row, read with its column names', async () => {
+    const { answer, notCovered } = await ask(server, 'What is the default crack pressure of a relief valve?');
+    expect(notCovered).toBe(false);
+    expect(answer).toMatch(/crackPressure — Unit: bar; Default: 180; Meaning: Pressure at which the valve starts to open \[\d\]\./);
+    expect(answer).not.toContain('|');
+  });
+
+  it('quotes the sentence that continues the one it leads with', async () => {
+    const { answer } = await ask(server, 'Two relief valves are fitted on the same line. What happens?');
+    expect(answer).toMatch(/two relief valves end up fitted on the same pressure line \[\d\]\. Only the one with the lower crack pressure ever opens/);
   });
 
   it('answers in at most five cited sentences', async () => {

@@ -12,6 +12,11 @@ import type { QuestionIntent } from './question-intent.js';
 const MAX_ANSWER_WORDS = 120;
 /** A list longer than this many words weighs less than a sentence matching as much (see scoreUnit). */
 const LIST_WORDS_AT_FULL_WEIGHT = 30;
+/**
+ * A table row names its column headings, so it shares words ("type", "default") with many
+ * questions; it leads only when it matches clearly better than the prose around it.
+ */
+const TABLE_ROW_WEIGHT = 0.8;
 /** How much less each later-ranked source weighs: retrieval saw the whole passage, a unit is a few words. */
 const SOURCE_RANK_DISCOUNT = 0.35;
 /** Content terms a course passage must share with a selection to explain it. */
@@ -83,7 +88,7 @@ function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
       if (unit.unquotable || (unit.announcesCode === true && !input.intent.wantsCode)) continue;
       const text = [unit.text, ...unit.items].join(' ');
       // A section's first sentence is about its title ("## Shut-off head" / "It's the pressure…").
-      const context = unit.position === 0 && source.kind === 'course' ? contentTerms(source.title) : [];
+      const context = unit.position === 0 && source.kind === 'course' && unit.tableRow !== true ? contentTerms(source.title) : [];
       candidates.push({ sourceIndex, unit, terms: new Set([...contentTerms(text), ...context]), words: text.split(/\s+/).length, score: 0 });
     }
   });
@@ -105,16 +110,38 @@ function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
   let words = 0;
   let sentences = 0;
   const unitsOf = (candidate: Candidate) => (candidate.unit.kind === 'list' ? 2 : 1);
+  const take = (candidate: Candidate) => {
+    chosen.push(candidate);
+    words += Math.min(candidate.words, 90);
+    sentences += unitsOf(candidate);
+  };
+  take(lead);
+  // The course often states the situation in one sentence and what happens in the next ("You may
+  // create two pages on one route." / "The one created last wins."): the lead comes with the
+  // sentence that continues it, as written, whatever words that one shares with the question.
+  const continuation = usable.find((candidate) => continues(candidate, lead));
+  if (continuation !== undefined && continuation.words + words <= MAX_ANSWER_WORDS) take(continuation);
   for (const candidate of ranked) {
+    if (chosen.includes(candidate)) continue;
     if (sentences >= MAX_SENTENCES || candidate.score < lead.score * RELATIVE_FLOOR) break;
     const length = Math.min(candidate.words, 90);
-    if (chosen.length > 0 && (words + length > MAX_ANSWER_WORDS || sentences + unitsOf(candidate) > MAX_SENTENCES)) continue;
-    if (chosen.some((other) => overlap(other.terms, candidate.terms) > 0.6)) continue;
-    chosen.push(candidate);
-    words += length;
-    sentences += unitsOf(candidate);
+    if (words + length > MAX_ANSWER_WORDS || sentences + unitsOf(candidate) > MAX_SENTENCES) continue;
+    if (chosen.some((other) => repeats(other, candidate))) continue;
+    take(candidate);
   }
   return inAnswerOrder(withAntecedents(chosen, usable, candidates), lead);
+}
+
+/** The next sentence of the lead's paragraph, when the lead is a sentence that does not end its paragraph. */
+function continues(candidate: Candidate, lead: Candidate): boolean {
+  const { unit } = candidate;
+  return (
+    lead.unit.kind === 'sentence' &&
+    candidate.sourceIndex === lead.sourceIndex &&
+    unit.kind === 'sentence' &&
+    unit.position === lead.unit.position + 1 &&
+    unit.paragraph === lead.unit.paragraph
+  );
 }
 
 function scoreUnit(candidate: Candidate, questionTerms: ReadonlySet<string>, weight: (term: string) => number, input: ChoiceInput): number {
@@ -132,11 +159,13 @@ function scoreUnit(candidate: Candidate, questionTerms: ReadonlySet<string>, wei
   const standalone =
     unit.kind === 'list'
       ? (unit.text === '' ? 0.7 : 1) / Math.sqrt(Math.max(1, candidate.words / LIST_WORDS_AT_FULL_WEIGHT))
-      : candidate.words < 5
-        ? 0.3
-        : candidate.words > 60
-          ? 0.6
-          : 1;
+      : unit.tableRow === true
+        ? TABLE_ROW_WEIGHT
+        : candidate.words < 5
+          ? 0.3
+          : candidate.words > 60
+            ? 0.6
+            : 1;
   // Even with no word in common, the best source's opening sentence is a fair answer to a paraphrase.
   const fallback = matched === 0 && candidate.sourceIndex === 0 && unit.position === 0 ? 0.5 : 0;
   // A sentence that leans on one before it is a weaker lead than one that stands alone.
@@ -210,6 +239,12 @@ function inAnswerOrder(units: readonly ChosenUnit[], lead: Candidate): ChosenUni
 function isVagueSelectionQuestion({ question, sources }: ChoiceInput): boolean {
   if (sources[0]?.kind !== 'selection') return false;
   return contentTerms(question).filter((term) => !SELECTION_VERBS.has(term)).length === 0;
+}
+
+/** Says much the same as a unit already chosen. Rows of one table share their column names, not their say. */
+function repeats(chosen: Candidate, candidate: Candidate): boolean {
+  if (chosen.unit.tableRow === true && candidate.unit.tableRow === true) return false;
+  return overlap(chosen.terms, candidate.terms) > 0.6;
 }
 
 function sharedCount(a: ReadonlySet<string>, b: ReadonlySet<string>): number {

@@ -1,8 +1,10 @@
 /**
  * A passage as the extractive generator quotes it: sentences and whole lists, each knowing its
- * paragraph and place, with code set aside and what must never be quoted as an answer marked
- * (questions, exercise prompts, template text, stray headings).
+ * paragraph and place, with code set aside, each table row read as a sentence with its column
+ * names, and what must never be quoted as an answer marked (questions, exercise prompts, template
+ * text, stray headings).
  */
+import { isTableBlock, tableCells } from '@docent/ingest';
 import { splitSentences } from '../text/sentences.js';
 
 export interface PassageUnit {
@@ -21,6 +23,8 @@ export interface PassageUnit {
   unquotable: boolean;
   /** A sentence ending in a colon before a code block: quoted only when the answer shows code. */
   announcesCode?: boolean;
+  /** A table row read as a sentence (see tableRowSentences). */
+  tableRow?: boolean;
 }
 
 export interface Passage {
@@ -32,6 +36,8 @@ export interface Passage {
 const TEMPLATE_TEXT = /\b(?:lorem ipsum|content goes here|your (?:content|text) here|page title here|placeholder text|todo:|tbd\b|coming soon)/i;
 /** A list item is trimmed to this many characters so a list stays readable in an answer. */
 const MAX_ITEM_CHARS = 220;
+/** A table row read as a sentence is trimmed to this many characters. */
+const MAX_ROW_CHARS = 300;
 
 /** Splits a chunk's text (Markdown-like plain text from the ingest) into quotable units. */
 export function readPassage(text: string): Passage {
@@ -43,6 +49,13 @@ export function readPassage(text: string): Passage {
     if (block.startsWith('```')) {
       codeBlocks.push(block);
       introducesCode.add(units.at(-1));
+      continue;
+    }
+    if (isTableBlock(block)) {
+      for (const row of tableRowSentences(block)) {
+        paragraph += 1;
+        units.push({ ...sentenceUnit(row, paragraph, units.length, true), tableRow: true });
+      }
       continue;
     }
     paragraph += 1;
@@ -92,10 +105,29 @@ function listUnit(lines: readonly string[], units: PassageUnit[], paragraph: num
   return { kind: 'list', text: intro, items, paragraph: introParagraph, position: units.length, opensParagraph: intro === '', unquotable };
 }
 
-function trimItem(item: string): string {
-  if (item.length <= MAX_ITEM_CHARS) return item;
+function trimItem(item: string, maxChars = MAX_ITEM_CHARS): string {
+  if (item.length <= maxChars) return item;
   const [first] = splitSentences(item);
-  return first && first.length <= MAX_ITEM_CHARS ? first : `${item.slice(0, item.lastIndexOf(' ', MAX_ITEM_CHARS))}…`;
+  return first && first.length <= maxChars ? first : `${item.slice(0, item.lastIndexOf(' ', maxChars))}…`;
+}
+
+/**
+ * A table row as a sentence a reader can take alone: `Audio capture: 50-100 ms.` for two columns,
+ * `limit — Type: number; Default: 20; Description: …` with the column names for more (an options
+ * table's "Default" column answers "by default" questions).
+ */
+function tableRowSentences(block: string): string[] {
+  const [header = [], ...rows] = block.split('\n').map(tableCells);
+  return rows.flatMap((cells) => {
+    const [label = '', ...rest] = cells;
+    const described = rest.flatMap((cell, index) => {
+      const column = header[index + 1] ?? '';
+      return cell === '' ? [] : [cells.length === 2 || column === '' ? cell : `${column}: ${cell}`];
+    });
+    if (label === '' || described.length === 0) return [];
+    const sentence = trimItem(cells.length === 2 ? `${label}: ${described.join('')}` : `${label} — ${described.join('; ')}`, MAX_ROW_CHARS);
+    return [/[.!?…]$/.test(sentence) ? sentence : `${sentence}.`];
+  });
 }
 
 function isListItem(line: string): boolean {
