@@ -18,6 +18,8 @@ const BM25_K1 = 1.2;
 const BM25_B = 0.75;
 /** A query word in a passage's heading path (or chapter title) counts this many times a body word. */
 const HEADING_WEIGHT = 3;
+/** Query terms in the emphasised part (a follow-up's own words, beside the topic it borrows) weigh this much more. */
+const EMPHASIS_WEIGHT = 2;
 
 export interface TextMatch extends ScoredId {
   /** Share (0–1) of the query's IDF weight found in the passage. */
@@ -149,7 +151,7 @@ export class ChunkCatalog {
    * IDF weight the passage holds (a query word the course never uses weighs most): how much of what
    * was asked the passage speaks of at all, comparable across courses, unlike the BM25 score.
    */
-  async searchText(query: string, limit: number): Promise<TextMatch[]> {
+  async searchText(query: string, limit: number, emphasis = ''): Promise<TextMatch[]> {
     const rows = await queryRows<{ id: string; score: number; coverage: number }>(
       this.db,
       sql`with stats as (
@@ -160,7 +162,8 @@ export class ChunkCatalog {
           ),
           terms as (
             select t.lexeme, coalesce(s.chunk_count, 0) as chunk_count,
-                   ln(1 + ((select n from stats) - coalesce(s.chunk_count, 0) + 0.5) / (coalesce(s.chunk_count, 0) + 0.5)) as idf,
+                   ln(1 + ((select n from stats) - coalesce(s.chunk_count, 0) + 0.5) / (coalesce(s.chunk_count, 0) + 0.5))
+                     * (case when t.lexeme in (select e.lexeme from unnest(to_tsvector('english', ${emphasis})) as e) then ${EMPHASIS_WEIGHT}::float8 else 1 end) as idf,
                    coalesce(s.chunk_count, 0) > 0
                      and s.chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int) as selective
             from unnest(to_tsvector('english', ${query})) as t

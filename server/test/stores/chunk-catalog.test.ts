@@ -76,6 +76,20 @@ describe.each(DATABASE_BACKENDS)('chunk catalog on $name', ({ name }) => {
     await catalog.refreshTermStatistics();
   });
 
+  it("weighs a follow-up's own words above the topic it borrows from the previous question", async () => {
+    const docsAtRoot = chunk({ doc_path: 'docs-mode.md', heading: 'Docs at the root', text: 'Serve the documentation at the root of the domain: the documentation then replaces the home page.' });
+    const blogAtRoot = chunk({ doc_path: 'blog-mode.md', heading: 'Blog only', text: 'Serve the blog at the root of the site.' });
+    await catalog.upsert([docsAtRoot, blogAtRoot]);
+    await catalog.refreshTermStatistics();
+    const followUp = 'And the blog?';
+    const query = `${followUp}\nHow do I serve my documentation at the root of my domain?`;
+    // Read as one question, the borrowed words win; the reader asked about the blog.
+    expect((await catalog.searchText(query, 2))[0]?.id).toBe(docsAtRoot.id);
+    expect((await catalog.searchText(query, 2, followUp))[0]?.id).toBe(blogAtRoot.id);
+    await catalog.delete([docsAtRoot.id, blogAtRoot.id]);
+    await catalog.refreshTermStatistics();
+  });
+
   it('updates a chunk in place and deletes chunks', async () => {
     await catalog.upsert([{ ...topics, text: 'Subscribers receive every message a publisher sends.', content_hash: 'new-hash' }]);
     expect((await catalog.hashes()).get(topics.id)?.contentHash).toBe('new-hash');

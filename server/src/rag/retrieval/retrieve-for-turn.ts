@@ -44,13 +44,13 @@ export async function retrieveForTurn(
   limit: number,
   options: { covers: CoverageCheck; log: Pick<FastifyBaseLogger, 'warn'>; mode?: RetrievalMode },
 ): Promise<TurnRetrieval> {
-  const search = async (query: string): Promise<TurnRetrieval> => {
+  const search = async ({ query, emphasis }: TurnQuery): Promise<TurnRetrieval> => {
     const preferPage = turn.request.selection?.page_url ?? turn.request.page_url;
     const { mode } = options;
     const found =
       mode === undefined
-        ? await retrieveWithFallback(knowledge, query, limit, { preferPage }, options.log)
-        : { ...(await searchCourse(knowledge, query, limit, { mode, preferPage })), lexicalOnly: false };
+        ? await retrieveWithFallback(knowledge, query, limit, { preferPage, emphasis }, options.log)
+        : { ...(await searchCourse(knowledge, query, limit, { mode, preferPage, emphasis })), lexicalOnly: false };
     return { ...found, unfamiliarWords: await unfamiliar, query };
   };
   // Only the reader's new words count: the previous question was answered already, and a
@@ -69,12 +69,19 @@ export function firstQuery(request: ReaderTurn['request']): string {
   return withSelection(request.message, request);
 }
 
+interface TurnQuery {
+  query: string;
+  /** The reader's new words, when the query also carries the previous question for its topic. */
+  emphasis?: string;
+}
+
 /** The queries to try, in order: the question alone and/or with the previous question's topic. */
-function candidateQueries(turn: ReaderTurn): [string] | [string, string] {
+function candidateQueries(turn: ReaderTurn): [TurnQuery] | [TurnQuery, TurnQuery] {
   const { request, previousQuestion } = turn;
-  const alone = withSelection(request.message, request);
+  const alone = { query: withSelection(request.message, request) };
   if (previousQuestion === undefined) return [alone];
-  const withTopic = withSelection(`${request.message}\n${previousQuestion}`, request);
+  // The previous question lends its topic; the reader's new words still say what is asked.
+  const withTopic = { query: withSelection(`${request.message}\n${previousQuestion}`, request), emphasis: request.message };
   if (REFERS_BACK.test(request.message)) return [withTopic];
   if (contentTerms(request.message).length >= SHORT_QUESTION_TERMS) return [alone];
   return [alone, withTopic];

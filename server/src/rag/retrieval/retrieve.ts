@@ -36,6 +36,11 @@ export interface RetrievalOptions {
    * sections rank higher, and on a versioned site only its docs version answers.
    */
   preferPage?: string | undefined;
+  /**
+   * Part of the query that says what is new (a follow-up's own words, searched together with the
+   * question it follows): its terms weigh more in full-text ranking than the borrowed topic's.
+   */
+  emphasis?: string | undefined;
 }
 
 /**
@@ -74,11 +79,11 @@ export async function searchCourse(
   limit: number,
   options: RetrievalOptions | RetrievalMode = {},
 ): Promise<CourseSearch> {
-  const { mode = 'hybrid', preferPage } = typeof options === 'string' ? { mode: options } : options;
+  const { mode = 'hybrid', preferPage, emphasis } = typeof options === 'string' ? { mode: options } : options;
   const candidates = Math.max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES);
   const [dense, lexical] = await Promise.all([
     mode === 'lexical' ? [] : searchDense(knowledge, question, candidates),
-    mode === 'dense' ? [] : knowledge.catalog.searchText(question, candidates),
+    mode === 'dense' ? [] : knowledge.catalog.searchText(question, candidates, emphasis),
   ]);
   const fused = fuseRankings(dense, lexical);
   const preferred = preferPage === undefined ? undefined : locationOf(preferPage);
