@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { OpenAPIBackend, type Context, type Document } from 'openapi-backend';
+import { withQdrantFormats } from './qdrant-formats.js';
 
 const SPEC_FILE = fileURLToPath(new URL('../../../../shared/contracts/qdrant-openapi.json', import.meta.url));
 
@@ -43,7 +44,7 @@ export async function startFakeQdrant(apiKey = 'test-qdrant-key'): Promise<FakeQ
   const collections = new Map<string, Collection>();
   const aliases = new Map<string, string>();
   const spec = normalizeNullable(JSON.parse(readFileSync(SPEC_FILE, 'utf8'))) as Document;
-  const api = new OpenAPIBackend({ definition: spec, strict: false, validate: true });
+  const api = new OpenAPIBackend({ definition: spec, strict: false, validate: true, customizeAjv: withQdrantFormats });
 
   const ok = (result: unknown): Reply => ({ status: 200, body: { result, status: 'ok', time: 0.0001 } });
   const notFound = (what: string): Reply => ({ status: 404, body: { status: { error: `Not found: ${what}` }, time: 0.0001 } });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { prepareDatabase } from '../../src/db/prepare.js';
 import { QdrantStore } from '../../src/stores/qdrant-store.js';
@@ -131,5 +131,17 @@ describe('Qdrant specifics', () => {
     expect(response.status).toBe(400);
     expect(fake.violations.length).toBe(before + 1);
     fake.violations.splice(before);
+  });
+
+  it('(the fake knows every format the spec uses, so its validator prints no warnings)', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const another = await startFakeQdrant();
+      await fetch(`${another.url}/collections/quiet/exists`, { headers: { 'api-key': another.apiKey } });
+      await another.close();
+      expect(warn.mock.calls.map((call) => String(call[0])).filter((message) => message.includes('unknown format'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
