@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['server/test/reliability/**/*.test.ts'],
+    globalSetup: ['./test/postgres-preflight.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Reporter, TestModule } from 'vitest/node';
+import { POSTGRES_MISSING_VARIABLE } from './postgres-preflight.js';
 
 /** Where the counts are left for the browser tests' reporter, which ends `npm test` with the grand total (not test-results/: Playwright empties it). */
 export const VITEST_SUMMARY_FILE = 'node_modules/.cache/docent/vitest-summary.json';
@@ -32,6 +33,8 @@ export default class SummaryReporter implements Reporter {
     counts.failed += unhandledErrors.length;
     // Skips are said out loud (e.g. the live Qdrant suite without QDRANT_URL), never silent.
     for (const name of skipped) process.stdout.write(`skipped: ${name}\n`);
+    const postgresMissing = process.env[POSTGRES_MISSING_VARIABLE];
+    if (postgresMissing !== undefined) process.stdout.write(`PostgreSQL suites skipped: ${postgresMissing}.\n`);
     process.stdout.write(`\n${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
     if (this.options.accumulate && existsSync(VITEST_SUMMARY_FILE)) {
       const earlier = JSON.parse(readFileSync(VITEST_SUMMARY_FILE, 'utf8')) as typeof counts;

@@ -24,7 +24,7 @@ beforeAll(async () => {
     throw new AppError('rate_limited');
   });
 });
-afterAll(() => testApp.close());
+afterAll(() => testApp?.close());
 
 function parseError(body: string) {
   return errorResponseSchema.parse(JSON.parse(body)).error;

@@ -6,7 +6,7 @@ beforeAll(async () => {
   testApp = await startTestApp('pglite', { CORS_ORIGINS: 'https://course.example.com' });
 });
 afterAll(async () => {
-  await testApp.close();
+  await testApp?.close();
 });
 
 const VISITOR = 'docent_visitor=anything';

@@ -10,7 +10,7 @@ describe.each(DATABASE_BACKENDS)('GET /health on $name', ({ name }) => {
   beforeAll(async () => {
     testApp = await startTestApp(name);
   });
-  afterAll(() => testApp.close());
+  afterAll(() => testApp?.close());
 
   it('reports ok with the database connected and whole-second uptime', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/health' });
@@ -75,7 +75,7 @@ describe('metrics', () => {
   beforeAll(async () => {
     testApp = await startTestApp('pglite', { SECRET_KEY: 'metrics-test-secret-value-that-is-long-enough' });
   });
-  afterAll(() => testApp.close());
+  afterAll(() => testApp?.close());
 
   async function metrics() {
     const response = await testApp.app.inject({ method: 'GET', url: '/metrics' });
@@ -128,7 +128,7 @@ describe('API documentation', () => {
   beforeAll(async () => {
     testApp = await startTestApp('pglite');
   });
-  afterAll(() => testApp.close());
+  afterAll(() => testApp?.close());
 
   it('publishes an OpenAPI document generated from the route schemas', async () => {
     const response = await testApp.app.inject({ method: 'GET', url: '/api/docs/json' });
@@ -154,7 +154,7 @@ describe('operator pages behind an API token (PRIVATE_OPERATOR_PAGES=true)', () 
     testApp = await startTestApp('pglite', { PRIVATE_OPERATOR_PAGES: 'true' });
     readToken = (await new ApiTokenStore(testApp.app.database.db).create({ name: 'prometheus', scopes: ['read'] })).token;
   });
-  afterAll(() => testApp.close());
+  afterAll(() => testApp?.close());
 
   it.each(['/metrics', '/metrics/prometheus', '/api/docs', '/api/docs/json'])('%s needs a read token', async (url) => {
     const refused = await testApp.app.inject({ url });
@@ -174,7 +174,7 @@ describe('operator pages by default', () => {
   beforeAll(async () => {
     testApp = await startTestApp('pglite');
   });
-  afterAll(() => testApp.close());
+  afterAll(() => testApp?.close());
 
   it('stay public, as monitoring set up for earlier versions expects', async () => {
     expect((await testApp.app.inject({ url: '/metrics' })).statusCode).toBe(200);

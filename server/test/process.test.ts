@@ -5,7 +5,7 @@ import { createFreshPostgresDatabase } from './helpers/postgres.js';
 import { spawnServer } from './helpers/process.js';
 
 const directories: { remove(): void }[] = [];
-afterAll(() => directories.forEach((directory) => directory.remove()));
+afterAll(() => directories.forEach((directory) => directory?.remove()));
 
 function dataDir(): string {
   const directory = temporaryDirectory();

@@ -12,7 +12,7 @@ beforeAll(async () => {
   testApp = await startTestApp('pglite', { REQUEST_TIMEOUT_SECONDS: '1', MAX_CONNECTIONS_PER_ADDRESS: '5' });
   port = Number(new URL(await testApp.app.listen({ port: 0, host: '127.0.0.1' })).port);
 });
-afterAll(() => testApp.close());
+afterAll(() => testApp?.close());
 
 function open(): Promise<{ socket: Socket; received: () => string; closed: Promise<number> }> {
   return new Promise((resolve, reject) => {

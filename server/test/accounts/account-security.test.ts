@@ -25,8 +25,8 @@ describe.each(DATABASE_BACKENDS)('secrets stay out of the logs ($name)', ({ name
     url = await listening(test, port);
   });
   afterAll(async () => {
-    await test.close();
-    await mailbox.close();
+    await test?.close();
+    await mailbox?.close();
   });
 
   it('never logs passwords, session cookies, verification or reset tokens, or API tokens', async () => {
@@ -83,7 +83,7 @@ describe('accounts without a mail server (development)', () => {
     url = await listening(test, port);
   });
   afterAll(async () => {
-    await test.close();
+    await test?.close();
   });
 
   it('logs the verification link once, with a note, so a developer can follow it', async () => {
@@ -116,7 +116,7 @@ describe('account cookies in production', () => {
     }, { logDestination: logs });
   });
   afterAll(async () => {
-    await test.close();
+    await test?.close();
   });
 
   it('are Secure, HttpOnly and SameSite=Lax, and refused to a foreign site (CSRF)', async () => {

@@ -17,8 +17,8 @@ describe.each(DATABASE_BACKENDS)('reader accounts ($name)', ({ name }) => {
     server = await startChatServer(name, { PORT: String(await freePort()), SMTP_URL: mailbox.url, MAIL_FROM: 'Docent <docent@example.test>' });
   });
   afterAll(async () => {
-    await server.close();
-    await mailbox.close();
+    await server?.close();
+    await mailbox?.close();
   });
 
   const newEmail = () => `reader${(addressCounter += 1)}.${name}@example.test`;

@@ -33,8 +33,8 @@ describe.each(DATABASE_BACKENDS)('API tokens and the admin API ($name)', ({ name
     url = await app.listen({ port: 0, host: '127.0.0.1' });
   }, 60_000);
   afterAll(async () => {
-    await app.close();
-    await target.cleanup();
+    await app?.close();
+    await target?.cleanup();
   });
 
   const call = (method: string, path: string, token?: string, body?: unknown) =>

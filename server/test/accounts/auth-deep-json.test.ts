@@ -10,7 +10,7 @@ describe('deeply nested JSON on the account endpoints', () => {
   beforeAll(async () => {
     test = await startTestApp('pglite');
   });
-  afterAll(() => test.close());
+  afterAll(() => test?.close());
 
   it.each([
     ['/api/auth/sign-in/email', `{"email":"lin@example.test","password":${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}}`],

@@ -17,7 +17,7 @@ function accountsApp(requireEmailVerification: boolean) {
   beforeAll(async () => {
     test = await startTestApp('pglite', { REQUIRE_EMAIL_VERIFICATION: String(requireEmailVerification), RATE_LIMIT_AUTH_PER_MINUTE: '1000' });
   });
-  afterAll(() => test.close());
+  afterAll(() => test?.close());
   const post = (url: string, payload: unknown, cookie?: string) =>
     test.app.inject({ method: 'POST', url, payload: payload as object, headers: { origin: 'http://localhost:3000', ...(cookie ? { cookie } : {}) } });
   return {

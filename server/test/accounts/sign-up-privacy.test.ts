@@ -20,7 +20,7 @@ describe('sign-up does not reveal who has an account', () => {
     test = await startTestApp('pglite', { REQUIRE_EMAIL_VERIFICATION: 'true', RATE_LIMIT_AUTH_PER_MINUTE: '1000' });
   });
   afterAll(async () => {
-    await test.close();
+    await test?.close();
   });
   const signUp = (email: string) =>
     test.app.inject({ method: 'POST', url: '/api/auth/sign-up/email', payload: { name: 'Robin', email, password: 'correct horse battery' } });

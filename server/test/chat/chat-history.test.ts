@@ -4,6 +4,7 @@ import { buildApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { messages } from '../../src/db/schema.js';
 import { DATABASE_BACKENDS } from '../helpers/app.js';
+import { POSTGRES_MISSING } from '../helpers/postgres.js';
 import { answerText, eventOf, postChat, readEvents, startChatServer, type ChatServer } from '../helpers/chat.js';
 
 async function ask(server: ChatServer, message: string, cookie?: string) {
@@ -19,7 +20,7 @@ describe.each(DATABASE_BACKENDS)('chat history and feedback ($name)', ({ name })
     server = await startChatServer(name);
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
   });
 
   const call = (method: string, path: string, cookie: string | undefined, body?: unknown) =>
@@ -77,13 +78,13 @@ describe.each(DATABASE_BACKENDS)('chat history and feedback ($name)', ({ name })
   });
 });
 
-describe('chat under load (PostgreSQL)', () => {
+describe.skipIf(POSTGRES_MISSING !== undefined)('chat under load (PostgreSQL)', () => {
   let server: ChatServer;
   beforeAll(async () => {
     server = await startChatServer('postgres');
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
   });
 
   it('stores every one of 50 concurrent exchanges exactly once', async () => {

@@ -21,8 +21,8 @@ describe('chat answered by an OpenAI-compatible model', () => {
     });
   });
   afterAll(async () => {
-    await server.close();
-    await fake.close();
+    await server?.close();
+    await fake?.close();
   });
   beforeEach(() => {
     fake.requests.length = 0;

@@ -9,7 +9,7 @@ describe.each(DATABASE_BACKENDS)('chat with extractive answers ($name)', ({ name
     server = await startChatServer(name);
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
   });
 
   it('streams thread, sources, cited deltas and done, in that order, and stores both messages', async () => {

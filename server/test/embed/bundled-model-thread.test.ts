@@ -8,7 +8,7 @@ beforeAll(async () => {
   thread = await BundledModelThread.start();
 });
 afterAll(async () => {
-  await thread.close();
+  await thread?.close();
 });
 
 describe('the bundled model on its worker thread', () => {

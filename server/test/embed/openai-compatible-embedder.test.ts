@@ -55,7 +55,7 @@ describe('the OpenAI-compatible embedder', () => {
   beforeAll(async () => {
     fake = await startFakeServer();
   });
-  afterAll(() => fake.close());
+  afterAll(() => fake?.close());
   beforeEach(() => {
     fake.requests.length = 0;
     fake.failures.length = 0;

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
+/**
+ * Why the PostgreSQL suites cannot run here (no server, no pgvector), as found by
+ * test/postgres-preflight.ts before any suite started; undefined when they can.
+ */
+export const POSTGRES_MISSING: string | undefined = process.env.DOCENT_TEST_POSTGRES_MISSING;
+
 /** The real PostgreSQL the suite runs against; each test gets its own fresh database inside it. */
 export const POSTGRES_ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

@@ -30,8 +30,8 @@ describe('npm run ingest', () => {
     writeFileSync(join(docs.path, 'guide/broken.md'), '---\ntitle: [unclosed\n---\n\nText.\n');
   });
   afterAll(() => {
-    docs.remove();
-    data.remove();
+    docs?.remove();
+    data?.remove();
   });
 
   it('ingests the good files, names the broken one with its line, and exits with code 2', async () => {
@@ -120,7 +120,7 @@ describe('GET /api/v1/search', () => {
     await ingestCourse({ docsDir: docs.path, routeBase: '/docs', reset: false, dryRun: false }, app.knowledge);
     docs.remove();
   });
-  afterAll(() => app.close());
+  afterAll(() => app?.close());
 
   it('returns ranked passages with heading, url and scores', async () => {
     const response = await app.inject({ method: 'GET', url: '/api/v1/search', query: { q: "how do I describe a robot's joints", k: '2' } });

@@ -63,10 +63,10 @@ describe('ingesting a docs folder', () => {
     write('_partials/shared.md', '## Not a page\n\nPartials are not pages.\n');
   });
   afterAll(async () => {
-    await knowledge.close();
-    await database.close();
-    await target.cleanup();
-    docs.remove();
+    await knowledge?.close();
+    await database?.close();
+    await target?.cleanup();
+    docs?.remove();
   });
 
   it('adds every section of every page on the first run, and finds them', async () => {

@@ -22,7 +22,7 @@ describe('npm run smoke', () => {
     server = await startChatServer('pglite', { CORS_ORIGINS: 'https://course.example.com', RATE_LIMIT_CHAT_PER_MINUTE: '5' });
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
   });
 
   it('passes against a healthy server: health, metrics, store, CORS both ways, a cited streamed answer, the rate limit', async () => {

@@ -44,8 +44,8 @@ describe('a versioned Docusaurus site: the reader’s page picks the docs versio
     url = await test.app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
-    await test.close();
-    site.remove();
+    await test?.close();
+    site?.remove();
   });
 
   async function ask(pageUrl: string | undefined) {

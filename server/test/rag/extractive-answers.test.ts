@@ -83,7 +83,7 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
   });
   afterAll(async () => {
     await server?.close();
-    docs.remove();
+    docs?.remove();
   });
 
   it('leads a "what is" answer with the definition, not the sentence before it', async () => {

@@ -22,7 +22,7 @@ describe('follow-up questions in a thread (real retrieval on two chapters of the
     server = await startChatServer('pglite');
   });
   afterAll(async () => {
-    await server.close();
+    await server?.close();
   });
 
   it('answers a short question about a new topic on its own, not about the previous topic', async () => {

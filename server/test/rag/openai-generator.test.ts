@@ -32,7 +32,7 @@ let fake: FakeOpenAi;
 beforeAll(async () => {
   fake = await startFakeOpenAi();
 });
-afterAll(() => fake.close());
+afterAll(() => fake?.close());
 beforeEach(() => {
   fake.requests.length = 0;
 });

@@ -11,6 +11,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CATALOGUE, metricsResponseSchema } from '@docent/protocol';
 import { temporaryDirectory } from '../helpers/app.js';
+import { POSTGRES_MISSING } from '../helpers/postgres.js';
 import { ask, ingestDrillCourse, pollHealth, QUESTIONS, runLoad, startDocent, type ChatOutcome, type DocentProcess } from './support/drill.js';
 import { reportFigure } from './support/report.js';
 import { createThrowawayPostgres, type ThrowawayPostgres } from './support/throwaway-postgres.js';
@@ -20,7 +21,8 @@ const HEALTHY_MS = 3_000;
 const OUTAGE_MS = 3_000;
 const AFTER_RETURN_MS = 7_000;
 
-describe('PostgreSQL outage drill', { timeout: 120_000 }, () => {
+// Its throwaway server is this machine's PostgreSQL, pgvector included.
+describe.skipIf(POSTGRES_MISSING !== undefined)('PostgreSQL outage drill', { timeout: 120_000 }, () => {
   let postgres: ThrowawayPostgres;
   let docent: DocentProcess;
   const dataDir = temporaryDirectory();

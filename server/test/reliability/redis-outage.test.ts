@@ -29,7 +29,7 @@ describe('Redis outage drill', { timeout: 120_000 }, () => {
   afterAll(async () => {
     await docent?.stop();
     await redis?.crash();
-    dataDir.remove();
+    dataDir?.remove();
   });
 
   const askMany = async (count: number): Promise<ChatOutcome[]> => {

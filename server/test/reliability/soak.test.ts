@@ -34,7 +34,7 @@ describe('soak', { timeout: (SOAK_SECONDS + WARM_UP_SECONDS + 60) * 1000 }, () =
 
   afterAll(async () => {
     await docent?.stop();
-    dataDir.remove();
+    dataDir?.remove();
   });
 
   it(`serves ${SOAK_SECONDS} s of mixed load without an error and without growing in memory`, async () => {

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { threadMessagesSchema } from '@docent/protocol';
-import { createFreshPostgresDatabase, type ProvisionedPostgres } from '../helpers/postgres.js';
+import { createFreshPostgresDatabase, POSTGRES_MISSING, type ProvisionedPostgres } from '../helpers/postgres.js';
 import { ask, ingestDrillCourse, QUESTIONS, startDocent, type ChatOutcome, type DocentProcess } from './support/drill.js';
 import { reportFigure } from './support/report.js';
 import { createThrowawayRedis, type ThrowawayRedis } from './support/throwaway-redis.js';
@@ -17,7 +17,7 @@ const LIMIT = 20;
 const READERS = 8;
 const TURNS = 12;
 
-describe('two instances sharing PostgreSQL and Redis', { timeout: 120_000 }, () => {
+describe.skipIf(POSTGRES_MISSING !== undefined)('two instances sharing PostgreSQL and Redis', { timeout: 120_000 }, () => {
   let database: ProvisionedPostgres;
   let redis: ThrowawayRedis;
   let instances: DocentProcess[] = [];

@@ -33,7 +33,7 @@ const pages = new Map<string, string>();
 beforeAll(async () => {
   testApp = await startTestApp('pglite');
 });
-afterAll(() => testApp.close());
+afterAll(() => testApp?.close());
 
 async function page(url: string): Promise<string> {
   const cached = pages.get(url);
@@ -240,8 +240,8 @@ describe('hostile course content', () => {
     await app.register(siteRoutes, { docsDir: docs.path, routeBase: '/docs', title: 'Test <course>', intro: 'Intro & more' });
   });
   afterAll(async () => {
-    await app.close();
-    docs.remove();
+    await app?.close();
+    docs?.remove();
   });
 
   it.each(['/docs/evil/raw', '/docs/evil/jsx', '/'])('%s keeps no script, javascript: URL or event handler', async (url) => {

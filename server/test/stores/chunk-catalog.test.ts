@@ -39,8 +39,8 @@ describe.each(DATABASE_BACKENDS)('chunk catalog on $name', ({ name }) => {
     await catalog.upsert([joints, topics, links]);
   });
   afterAll(async () => {
-    await database.close();
-    await target.cleanup();
+    await database?.close();
+    await target?.cleanup();
   });
 
   it('records each chunk with its content hash', async () => {

@@ -22,7 +22,7 @@ beforeAll(async () => {
   fake = await startFakeQdrant();
 });
 afterAll(async () => {
-  await fake.close();
+  await fake?.close();
 });
 
 vectorStoreBehaviour('Qdrant (contract fake, validated against the official OpenAPI spec)', async () => {

@@ -36,7 +36,7 @@ export function vectorStoreBehaviour(name: string, open: () => Promise<StoreUnde
       await subject.store.reset();
       await subject.store.prepare(EMBEDDER);
     });
-    afterAll(() => subject.close());
+    afterAll(() => subject?.close());
 
     it('starts empty and reports itself connected with its dimensions', async () => {
       expect(await subject.store.count()).toBe(0);
