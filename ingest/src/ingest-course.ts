@@ -29,7 +29,8 @@ export interface VectorStorePort {
 export interface EmbedderPort {
   id: string;
   dimensions: number;
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** On abort, work not yet started is dropped and the call rejects: a shutdown need not wait for it. */
+  embed(texts: readonly string[], options?: { signal?: AbortSignal | undefined }): Promise<Float32Array[]>;
 }
 
 export type IngestOptions = IngestSource & {
@@ -98,7 +99,7 @@ export async function ingestCourse(
     for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
       options.signal?.throwIfAborted();
       const batch = toEmbed.slice(start, start + EMBED_BATCH);
-      const vectors = await ports.embedder.embed(batch.map(embeddingInput));
+      const vectors = await ports.embedder.embed(batch.map(embeddingInput), { signal: options.signal });
       await ports.store.upsert(batch.map(({ id, position: _position, ...payload }, index) => ({ id, vector: vectors[index] as Float32Array, payload })));
       await ports.catalog.upsert(batch);
       options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);

@@ -47,6 +47,30 @@ describe('the server process', { timeout: 90_000 }, () => {
     }
   }, 90_000);
 
+  it('stops promptly and cleanly when told to in the middle of the first-start ingest, and resumes it at the next start', async () => {
+    const directory = dataDir();
+    const first = spawnServer({ DATA_DIR: directory });
+    await first.listening;
+    await first.waitForOutput(/"msg":"ingesting the bundled course: \d+\/\d+ chunks embedded"/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toContain('bundled course ingest paused by shutdown');
+    expect(first.output()).not.toContain('shutdown took too long');
+    expect(first.output()).not.toContain('"msg":"bundled course ingested"');
+
+    const second = spawnServer({ DATA_DIR: directory });
+    try {
+      await second.listening;
+      await second.waitForOutput(/"msg":"bundled course ingested"/);
+      const url = new URL(`${await second.listening}/api/v1/search`);
+      url.searchParams.set('q', 'zero moment point');
+      expect(searchResponseSchema.parse(await (await fetch(url)).json()).results.length).toBeGreaterThan(0);
+    } finally {
+      second.child.kill('SIGTERM');
+      expect(await second.exited).toBe(0);
+    }
+  }, 120_000);
+
   it('refuses a second process on the same data directory, with a clear message', async () => {
     const directory = dataDir();
     const first = spawnServer({ DATA_DIR: directory });

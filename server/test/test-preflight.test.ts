@@ -26,7 +26,7 @@ describe('npm test without a usable PostgreSQL', () => {
 
   it('says so once, skips the PostgreSQL suites and runs the rest; CI refuses', async () => {
     const port = await freePort();
-    const env = { ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`, CI: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`, CI: '' };
     delete env.DOCENT_TEST_POSTGRES_MISSING;
     const { stdout } = await run('npx', ['vitest', 'run', 'server/test/database.test.ts'], { env, timeout: 120_000 });
     expect(stdout.match(/PostgreSQL suites skipped: cannot connect/g)?.length).toBe(2);

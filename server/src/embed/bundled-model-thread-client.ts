@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ThreadReply, ThreadRequest } from './bundled-model-messages.js';
-import type { Embedder } from './embedder.js';
+import type { EmbedOptions, Embedder } from './embedder.js';
 
 /**
  * Texts per message to the worker. Bulk work (ingestion) is cut into pieces this small so a
@@ -44,7 +44,7 @@ export class BundledModelThread {
     worker: Worker,
   ) {
     this.query = this.view((texts) => this.enqueue(texts, this.urgent));
-    this.bulk = this.view((texts) => this.embedInPieces(texts));
+    this.bulk = this.view((texts, options) => this.embedInPieces(texts, options?.signal));
     this.attach(worker);
   }
 
@@ -69,20 +69,43 @@ export class BundledModelThread {
     await worker?.terminate();
   }
 
-  private view(embed: (texts: string[]) => Promise<Float32Array[]>): Embedder {
-    return { id: this.model.id, dimensions: this.model.dimensions, embed: async (texts) => (texts.length === 0 ? [] : embed([...texts])) };
+  private view(embed: (texts: string[], options?: EmbedOptions) => Promise<Float32Array[]>): Embedder {
+    return { id: this.model.id, dimensions: this.model.dimensions, embed: async (texts, options) => (texts.length === 0 ? [] : embed([...texts], options)) };
   }
 
-  private async embedInPieces(texts: string[]): Promise<Float32Array[]> {
+  /**
+   * Bulk work in pieces behind readers' questions. On abort, the pieces still queued are dropped and
+   * the call rejects at once: a shutdown waits for at most the one piece the worker is computing.
+   */
+  private async embedInPieces(texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+    signal?.throwIfAborted();
+    const queued: Job[] = [];
     const pieces: Promise<Float32Array[]>[] = [];
-    for (let start = 0; start < texts.length; start += PIECE_SIZE) pieces.push(this.enqueue(texts.slice(start, start + PIECE_SIZE), this.background));
-    return (await Promise.all(pieces)).flat();
+    for (let start = 0; start < texts.length; start += PIECE_SIZE) {
+      pieces.push(this.enqueue(texts.slice(start, start + PIECE_SIZE), this.background, (job) => queued.push(job)));
+    }
+    const dropQueued = () => {
+      for (const job of queued) {
+        const index = this.background.indexOf(job);
+        if (index === -1) continue;
+        this.background.splice(index, 1);
+        job.reject(signal?.reason instanceof Error ? signal.reason : new Error('embedding abandoned'));
+      }
+    };
+    signal?.addEventListener('abort', dropQueued, { once: true });
+    try {
+      return (await Promise.all(pieces)).flat();
+    } finally {
+      signal?.removeEventListener('abort', dropQueued);
+    }
   }
 
-  private enqueue(texts: string[], queue: Job[]): Promise<Float32Array[]> {
+  private enqueue(texts: string[], queue: Job[], queued?: (job: Job) => void): Promise<Float32Array[]> {
     if (this.closed) return Promise.reject(new Error('the embedding model was shut down'));
     return new Promise((resolve, reject) => {
-      queue.push({ texts, resolve, reject });
+      const job = { texts, resolve, reject };
+      queue.push(job);
+      queued?.(job);
       this.dispatch();
     });
   }

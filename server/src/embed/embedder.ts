@@ -9,8 +9,12 @@ export interface Embedder {
    */
   readonly id: string;
   readonly dimensions: number;
-  /** One vector per text, in order. */
-  embed(texts: readonly string[]): Promise<Float32Array[]>;
+  /** One vector per text, in order. `signal` abandons bulk work that has not started (a shutdown). */
+  embed(texts: readonly string[], options?: EmbedOptions): Promise<Float32Array[]>;
+}
+
+export interface EmbedOptions {
+  signal?: AbortSignal | undefined;
 }
 
 /** The bundled model's vector size (Universal Sentence Encoder lite), known without loading it. */

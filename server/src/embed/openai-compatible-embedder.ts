@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { normalize, type Embedder } from './embedder.js';
+import { normalize, type EmbedOptions, type Embedder } from './embedder.js';
 
 const BATCH_SIZE = 64;
 const MAX_ATTEMPTS = 4;
@@ -44,10 +44,11 @@ export class OpenAiCompatibleEmbedder implements Embedder {
     return new OpenAiCompatibleEmbedder(options, dimensions);
   }
 
-  async embed(texts: readonly string[]): Promise<Float32Array[]> {
+  async embed(texts: readonly string[], options: EmbedOptions = {}): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += BATCH_SIZE) {
-      const batch = await requestEmbeddings(this.options, texts.slice(start, start + BATCH_SIZE));
+      options.signal?.throwIfAborted();
+      const batch = await requestEmbeddings(this.options, texts.slice(start, start + BATCH_SIZE), options.signal);
       for (const embedding of batch) {
         if (embedding.length !== this.dimensions) {
           throw new EmbeddingServiceError(`${this.options.model} returned ${embedding.length} dimensions, expected ${this.dimensions}`);
@@ -59,7 +60,7 @@ export class OpenAiCompatibleEmbedder implements Embedder {
   }
 }
 
-async function requestEmbeddings(options: OpenAiCompatibleOptions, texts: readonly string[]): Promise<number[][]> {
+async function requestEmbeddings(options: OpenAiCompatibleOptions, texts: readonly string[], abandon?: AbortSignal): Promise<number[][]> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`;
   for (let attempt = 1; ; attempt += 1) {
     let response: Response;
@@ -71,9 +72,10 @@ async function requestEmbeddings(options: OpenAiCompatibleOptions, texts: readon
           ...(options.apiKey ? { authorization: `Bearer ${options.apiKey}` } : {}),
         },
         body: JSON.stringify({ model: options.model, input: texts }),
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: abandon ? AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), abandon]) : AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
     } catch (error) {
+      abandon?.throwIfAborted();
       if (attempt >= MAX_ATTEMPTS) throw new EmbeddingServiceError(`the embedding service at ${url} is unreachable: ${(error as Error).message}`);
       await sleep(backoff(attempt, null));
       continue;

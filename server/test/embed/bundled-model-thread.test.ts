@@ -53,6 +53,23 @@ describe('the bundled model on its worker thread', () => {
     expect(longestStallMs).toBeLessThan(100);
   });
 
+  it('drops queued bulk work when its caller aborts (a shutdown mid-ingest), so what comes next need not wait', async () => {
+    const events: string[] = [];
+    const abort = new AbortController();
+    const passages = Array.from({ length: 200 }, (_, index) => `Chapter ${index} covers the dynamics of a walking humanoid.`);
+    const abandoned = thread.bulk.embed(passages, { signal: abort.signal }).then(
+      () => events.push('abandoned ingest finished'),
+      (error: unknown) => events.push(`abandoned ingest rejected: ${(error as Error).name}`),
+    );
+    // Once the worker is busy with the first piece, the ingest is abandoned.
+    await thread.query.embed(['warm-up question']);
+    abort.abort();
+    const next = thread.bulk.embed(['The next job.']).then(() => events.push('next job finished'));
+    await Promise.all([abandoned, next]);
+    // At most the piece in the worker completes; the 49 others never run, and the next job is not behind them.
+    expect(events).toEqual(['abandoned ingest rejected: AbortError', 'next job finished']);
+  });
+
   it('refuses work once closed', async () => {
     const closing = await BundledModelThread.start();
     await closing.close();

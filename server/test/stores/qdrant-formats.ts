@@ -4,8 +4,11 @@
  * warned once per schema — thousands of lines burying the test output — while checking nothing.
  * Registered here, a negative `limit` or a fractional point count is a contract violation.
  */
-import type Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import type { Ajv } from 'ajv';
+import formatsPlugin from 'ajv-formats';
+
+// A CommonJS module read from ESM: the plugin function is its `default` export.
+const addFormats = formatsPlugin.default;
 
 const integerWithin = (min: number, max: number) => ({ type: 'number' as const, validate: (value: number) => Number.isInteger(value) && value >= min && value <= max });
 
