@@ -15,6 +15,7 @@ import type { Config } from '../../server/src/config.js';
 import { openDatabase, queryRows } from '../../server/src/db/database.js';
 import { prepareDatabase } from '../../server/src/db/prepare.js';
 import type { Embedder } from '../../server/src/embed/embedder.js';
+import { IndexingProgress } from '../../server/src/knowledge/indexing-progress.js';
 import { createVectorStore, type KnowledgeBase } from '../../server/src/knowledge/knowledge-base.js';
 import { acceptQuestion, answerQuestion } from '../../server/src/rag/answer-question.js';
 import type { Generator } from '../../server/src/rag/answering/generator.js';
@@ -88,6 +89,7 @@ export async function evaluateCorpus(corpus: EvalCorpus, config: Config, embedde
       store: createVectorStore({ ...config, databaseUrl: undefined, qdrant: { ...config.qdrant, url: undefined } }, database, 'pglite'),
       embedder: embedders.bulk,
       queryEmbedder: embedders.query,
+      indexing: new IndexingProgress(),
       close: async () => {},
     };
     const ingest = await ingestCourse({ docsDir: corpus.docsDir, ...corpus.routes, reset: true, dryRun: false }, knowledge);

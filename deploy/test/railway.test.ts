@@ -39,7 +39,7 @@ esac
 }
 
 const fakes: { remove(): void }[] = [];
-afterAll(() => fakes.forEach((fake) => fake.remove()));
+afterAll(() => fakes.forEach((fake) => fake?.remove()));
 
 function deploy(args: string[], options: { env?: Record<string, string>; loggedOut?: boolean } = {}) {
   const fake = fakeRailway(options);

@@ -57,7 +57,7 @@ export const usageSchema = z.object({
 export type Usage = z.infer<typeof usageSchema>;
 
 /** Why an answer carries a notice: it is still an answer, but the reader should know this. */
-export const noticeCodeSchema = z.enum(['not_covered', 'lexical_only']);
+export const noticeCodeSchema = z.enum(['not_covered', 'lexical_only', 'indexing']);
 
 /** The stream, event by event (SSE `event:` name → `data:` JSON). */
 export const chatStreamEventSchemas = {

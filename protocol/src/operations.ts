@@ -1,10 +1,22 @@
 import { z } from 'zod';
 
-/** `GET /health`: liveness plus database reachability, for load balancers and uptime checks. */
+/** How far indexing the course has come: passages embedded of those to embed (0 of 0 while reading the files). */
+export const courseIndexingSchema = z.object({
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+});
+export type CourseIndexing = z.infer<typeof courseIndexingSchema>;
+
+/**
+ * `GET /health`: liveness plus database reachability, for load balancers and uptime checks.
+ * `indexing` is there only while the course is being indexed (a first start): still healthy, but
+ * answers come from what is indexed so far.
+ */
 export const healthResponseSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   database: z.enum(['connected', 'disconnected']),
   uptime_seconds: z.number().int().nonnegative(),
+  indexing: courseIndexingSchema.optional(),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;
 

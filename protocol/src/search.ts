@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { chatStreamEventSchemas, withoutNul } from './chat.js';
+import { courseIndexingSchema } from './operations.js';
 
 export const MAX_SEARCH_QUERY_LENGTH = 2_000;
 
@@ -48,5 +49,7 @@ export const storeStatusSchema = z.object({
   vectors: z.number().int().nonnegative().optional(),
   dimensions: z.number().int().nonnegative().optional(),
   embedder: z.string().optional(),
+  /** Present while the course is being indexed: the vector count is still growing. */
+  indexing: courseIndexingSchema.optional(),
 });
 export type StoreStatus = z.infer<typeof storeStatusSchema>;

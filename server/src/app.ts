@@ -16,7 +16,7 @@ import { requireApiToken } from './http/api-token-guard.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerOriginCheck } from './http/origin-check.js';
-import { authRateLimit, chatRateLimit, registerRateLimits, searchRateLimit } from './http/rate-limits.js';
+import { authRateLimit, chatAddressCeiling, chatRateLimit, registerRateLimits, searchAddressCeiling, searchRateLimit } from './http/rate-limits.js';
 import { createAccounts } from './auth/accounts.js';
 import { loggingMailer, smtpMailer, unavailableMailer } from './auth/mailer.js';
 import { ProfileStore } from './auth/profiles.js';
@@ -121,12 +121,12 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   // Off by default: monitoring and the seed's checklist read /metrics without a token.
   if (config.privateOperatorPages) guardOperatorPages(app, apiTokens);
   await registerOpenApi(app, DOCENT_VERSION);
-  await app.register(operationsRoutes, { database, metrics });
+  await app.register(operationsRoutes, { database, metrics, indexing: knowledge.indexing });
   await app.register(widgetRoutes, { bundle: options.widgetBundle ?? loadWidgetBundle() });
   await app.register(siteRoutes, { docsDir: BUNDLED_COURSE_DIR, routeBase: DOCS_ROUTE_BASE, ...BUNDLED_COURSE_INTRODUCTION });
   await app.register(cookie, { secret: config.secretKey });
   const rateLimits = { redisUrl: config.redisUrl, ...config.rateLimit };
-  await registerRateLimits(app, rateLimits, metrics.registry);
+  const limitCounter = await registerRateLimits(app, rateLimits, metrics.registry);
 
   const history = new HistoryStore(database.db);
   const mailer = config.mail ? smtpMailer(config.mail.smtpUrl, config.mail.from) : config.isProduction ? unavailableMailer() : loggingMailer();
@@ -139,7 +139,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   );
   const readers = new ReaderResolver(accounts, config.isProduction);
   readers.register(app);
-  await app.register(knowledgeRoutes, { knowledge, rateLimit: searchRateLimit(rateLimits, readers) });
+  await app.register(knowledgeRoutes, { knowledge, rateLimit: searchRateLimit(rateLimits, readers), addressCeiling: searchAddressCeiling(rateLimits, readers, limitCounter) });
   await app.register(authRoutes, { accounts, readers, history, publicUrl: config.accounts.publicUrl, secureCookies: config.isProduction, secretKey: config.secretKey, rateLimit: authRateLimit(rateLimits) });
   await app.register(accountRoutes, { accounts, readers, profiles: new ProfileStore(database.db), rateLimit: authRateLimit(rateLimits) });
   // The bundled course follows its own site's URLs; another course, Docusaurus's defaults.
@@ -160,7 +160,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     heartbeatMs: config.chat.heartbeatMs,
     readers,
     rateLimit: chatRateLimit(rateLimits, readers),
-    budget: config.dailyTokenBudget === undefined ? undefined : new DailyTokenBudget(history, config.dailyTokenBudget),
+    addressCeiling: chatAddressCeiling(rateLimits, readers, limitCounter),
+    budget: config.dailyTokenBudget === undefined ? undefined : new DailyTokenBudget(history, config.dailyTokenBudget, config.secretKey),
   });
   return app as unknown as DocentApp;
 }

@@ -12,6 +12,8 @@ import { z } from 'zod';
 export const DEFAULT_DEV_SECRET = 'dev-secret-key-change-in-production';
 const MIN_SECRET_BYTES = 32;
 const SECRET_FILE_NAME = 'secret-key';
+/** The default per-address ceilings on chat and search, as a multiple of the per-reader limits. */
+const PER_ADDRESS_MULTIPLE = 3;
 const DEV_CORS_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://localhost:8000', 'http://127.0.0.1:8000'];
 
 export class ConfigError extends Error {
@@ -79,6 +81,9 @@ const envSchema = z.object({
   RATE_LIMIT_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   RATE_LIMIT_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  /** Unset → three times the per-reader limit. */
+  RATE_LIMIT_CHAT_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
+  RATE_LIMIT_SEARCH_PER_ADDRESS_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).optional(),
   DAILY_TOKEN_BUDGET: z.coerce.number().int().min(1).optional(),
   PUBLIC_URL: urlWithScheme(['http:', 'https:']),
   /** Set by Railway for a service with a public domain; a fallback for PUBLIC_URL. */
@@ -123,8 +128,11 @@ export interface Config {
   embedding: { baseUrl: string; apiKey: string | undefined; model: string; dimensions: number | undefined } | undefined;
   /** Unset → extractive answers (quoted, cited course sentences). */
   llm: { baseUrl: string; apiKey: string; model: string; timeoutMs: number } | undefined;
-  /** Requests per minute per reader on the chat route, and per address on sign-in/sign-up/reset. */
-  rateLimit: { chatPerMinute: number; authPerMinute: number; searchPerMinute: number };
+  /**
+   * Requests per minute per reader on the chat and search routes, per address on sign-in/sign-up/reset,
+   * and per address for all signed-in readers together on chat and search.
+   */
+  rateLimit: { chatPerMinute: number; authPerMinute: number; searchPerMinute: number; chatPerAddressPerMinute: number; searchPerAddressPerMinute: number };
   /** LLM tokens one reader may use per UTC day; unset → no budget. */
   dailyTokenBudget: number | undefined;
   accounts: {
@@ -218,7 +226,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : { baseUrl: vars.LLM_BASE_URL, apiKey: vars.LLM_API_KEY, model: vars.LLM_MODEL, timeoutMs: vars.LLM_TIMEOUT_SECONDS * 1000 },
     chat: { heartbeatMs: vars.CHAT_HEARTBEAT_SECONDS * 1000, minDenseScore: vars.CHAT_MIN_DENSE_SCORE },
-    rateLimit: { chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE, authPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE, searchPerMinute: vars.RATE_LIMIT_SEARCH_PER_MINUTE },
+    rateLimit: {
+      chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE,
+      authPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE,
+      searchPerMinute: vars.RATE_LIMIT_SEARCH_PER_MINUTE,
+      // Room for a household or a few classmates behind one address; one person's extra accounts stop adding up.
+      chatPerAddressPerMinute: vars.RATE_LIMIT_CHAT_PER_ADDRESS_PER_MINUTE ?? PER_ADDRESS_MULTIPLE * vars.RATE_LIMIT_CHAT_PER_MINUTE,
+      searchPerAddressPerMinute: vars.RATE_LIMIT_SEARCH_PER_ADDRESS_PER_MINUTE ?? PER_ADDRESS_MULTIPLE * vars.RATE_LIMIT_SEARCH_PER_MINUTE,
+    },
     dailyTokenBudget: vars.DAILY_TOKEN_BUDGET,
     accounts: {
       publicUrl: (publicUrl ?? `http://${vars.HOST ?? '127.0.0.1'}:${vars.PORT}`).replace(/\/$/, ''),

@@ -6,7 +6,7 @@ import { buildApp, DOCENT_VERSION } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { DataDirLockedError } from './db/pglite-lock.js';
 import { isDatabaseUnreachable } from './db/prepare.js';
-import { ingestBundledCourseIfEmpty } from './knowledge/bundled-course.js';
+import { bundledCourseNeedsIngest, ingestBundledCourseIfEmpty } from './knowledge/bundled-course.js';
 import { createLogger } from './observability/logger.js';
 import { EmbedderMismatchError } from './stores/vector-store.js';
 
@@ -80,6 +80,8 @@ async function start(): Promise<void> {
   process.on('SIGTERM', shutDown);
   process.on('SIGINT', shutDown);
 
+  // Readers who ask before the first-start ingest has finished are told so from their first question.
+  if (await bundledCourseNeedsIngest(app.knowledge, config.dataDir).catch(() => false)) app.knowledge.indexing.begin();
   const address = await app.listen({ host: config.host, port: config.port });
   app.log.info(
     { address, version: DOCENT_VERSION, env: config.nodeEnv, database: app.database.kind },

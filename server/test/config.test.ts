@@ -15,7 +15,7 @@ const PRODUCTION = {
   SMTP_URL: 'smtps://docent:mail-password@smtp.example.com:465',
 };
 const dataDir = temporaryDirectory();
-afterAll(() => dataDir.remove());
+afterAll(() => dataDir?.remove());
 
 function configError(env: Record<string, string>): ConfigError {
   try {
@@ -62,7 +62,9 @@ describe('configuration', () => {
 
   it('limits chat to 20 questions a minute and trusts no proxy unless told', () => {
     const defaults = loadConfig({ DATA_DIR: dataDir.path });
-    expect(defaults.rateLimit).toEqual({ chatPerMinute: 20, authPerMinute: 10, searchPerMinute: 60 });
+    expect(defaults.rateLimit).toEqual({ chatPerMinute: 20, authPerMinute: 10, searchPerMinute: 60, chatPerAddressPerMinute: 60, searchPerAddressPerMinute: 180 });
+    // The per-address ceilings follow the per-reader limits unless set themselves.
+    expect(loadConfig({ DATA_DIR: dataDir.path, RATE_LIMIT_CHAT_PER_MINUTE: '50', RATE_LIMIT_SEARCH_PER_ADDRESS_PER_MINUTE: '500' }).rateLimit).toMatchObject({ chatPerAddressPerMinute: 150, searchPerAddressPerMinute: 500 });
     expect(defaults.trustProxy).toBe(false);
     expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ DATA_DIR: dataDir.path, TRUST_PROXY: 'true' }).trustProxy).toBe(true);
@@ -136,6 +138,7 @@ describe('configuration', () => {
     [{ CHAT_HEARTBEAT_SECONDS: 'often' }, 'CHAT_HEARTBEAT_SECONDS'],
     [{ CHAT_MIN_DENSE_SCORE: '2' }, 'CHAT_MIN_DENSE_SCORE'],
     [{ RATE_LIMIT_CHAT_PER_MINUTE: '0' }, 'RATE_LIMIT_CHAT_PER_MINUTE'],
+    [{ RATE_LIMIT_CHAT_PER_ADDRESS_PER_MINUTE: '0' }, 'RATE_LIMIT_CHAT_PER_ADDRESS_PER_MINUTE'],
     [{ TRUST_PROXY: 'yes' }, 'TRUST_PROXY'],
     [{ EMBEDDING_DIMENSIONS: 'wide' }, 'EMBEDDING_DIMENSIONS'],
   ])('names the variable when a value is malformed: %s', (env, variable) => {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { healthResponseSchema, searchResponseSchema } from '@docent/protocol';
 import { temporaryDirectory } from './helpers/app.js';
 import { createFreshPostgresDatabase } from './helpers/postgres.js';
+import { postChat, readEvents } from './helpers/chat.js';
 import { spawnServer } from './helpers/process.js';
 
 const directories: { remove(): void }[] = [];
@@ -33,9 +34,13 @@ describe('the server process', { timeout: 90_000 }, () => {
     const server = spawnServer({ DATA_DIR: dataDir() });
     try {
       const address = await server.listening;
-      // Health answers while the course is still being ingested in the background.
-      expect((await health(address)).status).toBe(200);
+      // Health answers while the course is still being ingested in the background, and says so.
+      expect(await health(address)).toMatchObject({ status: 200, body: { status: 'ok', indexing: { done: expect.any(Number) as number } } });
+      // A reader asking meanwhile is told the course is still being indexed, never "not covered".
+      const { events } = await readEvents((await postChat(address, { message: 'What is the zero moment point?' })).response);
+      expect(events.filter((event) => event.event === 'notice').map((event) => (event.event === 'notice' ? event.data.code : ''))).toEqual(['indexing']);
       await server.waitForOutput(/"msg":"bundled course ingested"/);
+      expect((await health(address)).body.indexing).toBeUndefined();
       const url = new URL(`${address}/api/v1/search`);
       url.searchParams.set('q', "how do I describe a robot's joints");
       const body = searchResponseSchema.parse(await (await fetch(url)).json());

@@ -2,12 +2,23 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { captureLogs, startTestApp, type TestApp } from './helpers/app.js';
+import { buildApp } from '../src/app.js';
+import { captureLogs, startTestApp, testConfig, type TestApp } from './helpers/app.js';
+import { createFreshPostgresDatabase, POSTGRES_MISSING } from './helpers/postgres.js';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** A question the server refuses cheaply (400): the limit counts requests before their content. */
 const chat = (test: TestApp) => test.app.inject({ method: 'POST', url: '/api/v1/chat', payload: { message: '' } });
+
+/** Signs up with verification off (auto sign-in) and returns the session cookie. */
+async function signUp(test: TestApp, email: string): Promise<string> {
+  const response = await test.app.inject({ method: 'POST', url: '/api/auth/sign-up/email', payload: { name: 'Lin', email, password: 'correct horse battery' } });
+  expect(response.statusCode).toBe(200);
+  return `docent.session_token=${response.cookies.find((cookie) => cookie.name === 'docent.session_token')?.value ?? ''}`;
+}
+
+const signedInChat = (test: TestApp, cookie: string) => test.app.inject({ method: 'POST', url: '/api/v1/chat', payload: { message: '' }, headers: { cookie } });
 
 async function forgetCounters(): Promise<void> {
   const redis = new Redis(REDIS_URL);
@@ -56,6 +67,44 @@ describe('chat rate limit', () => {
     const logs = captureLogs();
     const test = await start({ REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'warn' }, logs);
     for (let request = 1; request <= 25; request += 1) expect((await chat(test)).statusCode).toBe(400);
+    await expect.poll(() => logs.text()).toContain('rate-limit store (Redis) unreachable');
+    const metrics = await test.app.inject({ url: '/metrics/prometheus' });
+    expect(Number(/docent_rate_limit_store_errors_total (\d+)/.exec(metrics.body)?.[1])).toBeGreaterThan(0);
+  });
+
+  it.skipIf(POSTGRES_MISSING !== undefined)('shares the per-address ceiling of signed-in readers across two instances through Redis', async () => {
+    // Two instances of one deployment: one database (so sessions hold on both), one Redis, one key.
+    const database = await createFreshPostgresDatabase();
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      SECRET_KEY: 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8',
+      RATE_LIMIT_CHAT_PER_MINUTE: '3',
+      RATE_LIMIT_CHAT_PER_ADDRESS_PER_MINUTE: '4',
+      RATE_LIMIT_AUTH_PER_MINUTE: '100',
+      REQUIRE_EMAIL_VERIFICATION: 'false',
+    };
+    const [first, second] = await Promise.all([0, 1].map(async () => {
+      const config = testConfig(env);
+      return { app: await buildApp(config), config, close: async () => undefined };
+    }));
+    if (!first || !second) throw new Error('two instances expected');
+    apps.push({ ...first, close: async () => first.app.close() }, { ...second, close: async () => second.app.close().then(database.drop) });
+    for (const instance of [first, second]) await untilCountingInRedis(instance);
+
+    const one = await signUp(first, 'one@example.test');
+    const two = await signUp(second, 'two@example.test');
+    for (const [instance, cookie] of [[first, one], [second, one], [first, two], [second, two]] as const) expect((await signedInChat(instance, cookie)).statusCode).toBe(400);
+    // Each account has asked twice of its 3; the address has reached its 4, counted on both instances.
+    for (const instance of [first, second]) expect((await signedInChat(instance, one)).statusCode).toBe(429);
+    await forgetCounters();
+  });
+
+  it('lets signed-in readers past the per-address ceiling with a warning and a metric when Redis is unreachable', async () => {
+    const logs = captureLogs();
+    const test = await start({ REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'warn', RATE_LIMIT_CHAT_PER_ADDRESS_PER_MINUTE: '2', REQUIRE_EMAIL_VERIFICATION: 'false' }, logs);
+    const cookie = await signUp(test, 'lin@example.test');
+    for (let request = 1; request <= 5; request += 1) expect((await signedInChat(test, cookie)).statusCode).toBe(400);
     await expect.poll(() => logs.text()).toContain('rate-limit store (Redis) unreachable');
     const metrics = await test.app.inject({ url: '/metrics/prometheus' });
     expect(Number(/docent_rate_limit_store_errors_total (\d+)/.exec(metrics.body)?.[1])).toBeGreaterThan(0);

@@ -74,6 +74,20 @@ export class HistoryStore {
     return Number(row?.total ?? 0);
   }
 
+  /** LLM tokens of the answers asked from an address (by its keyed hash) since `since`, whoever holds their threads now. */
+  async tokensUsedFromAddressSince(addressHash: string, since: Date): Promise<number> {
+    const [row] = await this.db
+      .select({ total: sql<string | null>`sum(${messages.totalTokens})` })
+      .from(messages)
+      .where(and(eq(messages.addressHash, addressHash), gte(messages.createdAt, since)));
+    return Number(row?.total ?? 0);
+  }
+
+  /** Marks an answer as asked from an address (its keyed hash), for the per-address daily budget. */
+  async recordAnswerAddress(answerId: string, addressHash: string): Promise<void> {
+    await this.db.update(messages).set({ addressHash }).where(eq(messages.id, answerId));
+  }
+
   /** The reader's question and an empty answer placeholder, in one transaction: the ids exist before generation starts. */
   async startExchange(threadId: string, question: string, selection: Selection | undefined): Promise<{ questionId: string; answerId: string }> {
     return this.db.transaction(async (tx) => {

@@ -133,9 +133,18 @@ export const messages = pgTable(
     usage: jsonb('usage'),
     generator: text('generator'),
     totalTokens: integer('total_tokens'),
+    /**
+     * On an anonymous visitor's answer while DAILY_TOKEN_BUDGET is set: HMAC-SHA256 (keyed with
+     * SECRET_KEY) of the address it was asked from, so the budget also holds per address when the
+     * visitor cookie is dropped. Never the address itself.
+     */
+    addressHash: text('address_hash'),
     createdAt: createdAt(),
   },
-  (table) => [index('messages_thread_id_created_idx').on(table.threadId, table.createdAt)],
+  (table) => [
+    index('messages_thread_id_created_idx').on(table.threadId, table.createdAt),
+    index('messages_address_hash_created_idx').on(table.addressHash, table.createdAt).where(sql`${table.addressHash} is not null`),
+  ],
 );
 
 export const feedback = pgTable(

@@ -14,12 +14,13 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HistoryStore, Owner } from '../chat/history-store.js';
-import type { DailyTokenBudget } from '../chat/token-budget.js';
+import type { HistoryStore } from '../chat/history-store.js';
+import type { BudgetedAsker, DailyTokenBudget } from '../chat/token-budget.js';
 import { AppError } from '../errors.js';
 import { acceptQuestion, answerQuestion, warmUpRetrieval, type AnswerDependencies } from '../rag/answer-question.js';
 import { errorBody } from './error-handler.js';
 import { EventStream } from './event-stream.js';
+import { addressKey, type AddressCeiling } from './rate-limits.js';
 import type { ReaderResolver } from './reader.js';
 
 /** How a chat can fail before or, for JSON clients, during its answer. */
@@ -40,16 +41,19 @@ export interface ChatRouteOptions {
   heartbeatMs: number;
   readers: ReaderResolver;
   rateLimit: { max: number; timeWindow: number; keyGenerator: (request: FastifyRequest) => Promise<string> };
+  /** All signed-in readers at one address together (a preValidation hook: after `rateLimit`). */
+  addressCeiling: AddressCeiling;
   /** Checked before an answer is generated; unset → no budget. */
   budget: DailyTokenBudget | undefined;
 }
 
 /** Asking (streamed or not), the reader's threads, and feedback on answers. */
-export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, { answering, history, heartbeatMs, readers, rateLimit, budget }) => {
+export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, { answering, history, heartbeatMs, readers, rateLimit, addressCeiling, budget }) => {
   app.post(
     '/api/v1/chat',
     {
       config: { rateLimit },
+      preValidation: addressCeiling,
       schema: {
         tags: ['chat'],
         summary: 'Ask a question: a cited answer from the course, as Server-Sent Events (Accept: text/event-stream) or one JSON object',
@@ -59,9 +63,12 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
     },
     async (request, reply) => {
       const owner = await readers.owner(request, reply, { create: true });
-      if (budget) await refuseWhenBudgetSpent(budget, owner, reply);
+      // Counted by the same address key as the rate limits (one IPv6 /64, IPv4-mapped as IPv4).
+      const asker = { owner, address: addressKey(request.ip) };
+      if (budget) await refuseWhenBudgetSpent(budget, asker, reply);
       warmUpRetrieval(answering.knowledge, request.body);
       const exchange = await acceptQuestion(history, owner, request.body);
+      await budget?.recordAnswer(asker, exchange.answerId);
       const deps = { ...answering, log: request.log };
 
       if ((request.headers.accept ?? '').includes('text/event-stream')) {
@@ -150,8 +157,8 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
   );
 };
 
-async function refuseWhenBudgetSpent(budget: DailyTokenBudget, owner: Owner, reply: FastifyReply): Promise<void> {
-  const check = await budget.check(owner);
+async function refuseWhenBudgetSpent(budget: DailyTokenBudget, asker: BudgetedAsker, reply: FastifyReply): Promise<void> {
+  const check = await budget.check(asker);
   if (check.available) return;
   const seconds = Math.max(1, Math.ceil((check.renewsAt.getTime() - Date.now()) / 1000));
   reply.header('retry-after', String(seconds));

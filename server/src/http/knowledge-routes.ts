@@ -1,15 +1,19 @@
 import { errorResponseSchema, searchQuerySchema, searchResponseSchema, storeStatusSchema } from '@docent/protocol';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { KnowledgeBase } from '../knowledge/knowledge-base.js';
-import type { searchRateLimit } from './rate-limits.js';
+import type { AddressCeiling, searchRateLimit } from './rate-limits.js';
 import { LEXICAL_ONLY_NOTICE, retrieveWithFallback } from '../rag/retrieval/retrieve.js';
 
 /** Course search for readers and tools, and the vector store's status for operators. */
-export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase; rateLimit: ReturnType<typeof searchRateLimit> }> = async (app, { knowledge, rateLimit }) => {
+export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase; rateLimit: ReturnType<typeof searchRateLimit>; addressCeiling: AddressCeiling }> = async (
+  app,
+  { knowledge, rateLimit, addressCeiling },
+) => {
   app.get(
     '/api/v1/search',
     {
       config: { rateLimit },
+      preValidation: addressCeiling,
       schema: {
         tags: ['course'],
         summary: 'Course passages ranked by relevance to a question (hybrid dense + full-text search; full-text alone, with a notice, while the vector store is down)',
@@ -36,7 +40,8 @@ export const knowledgeRoutes: FastifyPluginAsyncZod<{ knowledge: KnowledgeBase; 
     },
     async (_request, reply) => {
       const status = await knowledge.store.status();
-      return reply.code(status.status === 'connected' ? 200 : 503).send(status);
+      const progress = knowledge.indexing.snapshot();
+      return reply.code(status.status === 'connected' ? 200 : 503).send(progress === undefined ? status : { ...status, indexing: progress });
     },
   );
 };

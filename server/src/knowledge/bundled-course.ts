@@ -33,6 +33,12 @@ export function forgetUnfinishedBundledIngest(dataDir: string): void {
   rmSync(join(dataDir, UNFINISHED_MARKER), { force: true });
 }
 
+/** On the embedded default: the course search is empty, or a first start's ingest was cut short. */
+export async function bundledCourseNeedsIngest(knowledge: KnowledgeBase, dataDir: string): Promise<boolean> {
+  if (knowledge.store.name !== 'pglite') return false;
+  return (await knowledge.catalog.count()) === 0 || existsSync(join(dataDir, UNFINISHED_MARKER));
+}
+
 /**
  * On the embedded default, a first start has an empty course search: fill it from the bundled
  * course so `npm install && npm start` gives a working assistant with no other step. Runs in the
@@ -44,11 +50,11 @@ export async function ingestBundledCourseIfEmpty(
   log: Pick<Logger, 'info' | 'error'>,
   signal?: AbortSignal,
 ): Promise<void> {
-  if (knowledge.store.name !== 'pglite') return;
-  if ((await knowledge.catalog.count()) > 0 && !existsSync(join(dataDir, UNFINISHED_MARKER))) return;
+  if (!(await bundledCourseNeedsIngest(knowledge, dataDir))) return;
   writeFileSync(join(dataDir, UNFINISHED_MARKER), `${new Date().toISOString()}\n`);
   log.info({ docs_dir: BUNDLED_COURSE_DIR }, 'course search is empty: ingesting the bundled sample course');
   let lastLogged = 0;
+  knowledge.indexing.begin();
   const report = await ingestCourse(
     {
       docsDir: BUNDLED_COURSE_DIR,
@@ -57,6 +63,7 @@ export async function ingestBundledCourseIfEmpty(
       dryRun: false,
       signal,
       onProgress: (done, total) => {
+        knowledge.indexing.update(done, total);
         if (done === total || Date.now() - lastLogged >= PROGRESS_LOG_INTERVAL_MS) {
           lastLogged = Date.now();
           log.info({ done, total }, `ingesting the bundled course: ${done}/${total} chunks embedded`);
@@ -64,7 +71,7 @@ export async function ingestBundledCourseIfEmpty(
       },
     },
     knowledge,
-  );
+  ).finally(() => knowledge.indexing.finish());
   forgetUnfinishedBundledIngest(dataDir);
   for (const failure of report.failed) log.error({ file: failure.file, line: failure.line }, failure.message);
   log.info({ ...report, failed: report.failed.length }, 'bundled course ingested');

@@ -5,6 +5,7 @@ import { CachedEmbedder } from '../embed/cached-embedder.js';
 import type { Embedder } from '../embed/embedder.js';
 import { OpenAiCompatibleEmbedder } from '../embed/openai-compatible-embedder.js';
 import { ChunkCatalog } from '../stores/chunk-catalog.js';
+import { IndexingProgress } from './indexing-progress.js';
 import { PgvectorStore } from '../stores/pgvector-store.js';
 import { QdrantStore } from '../stores/qdrant-store.js';
 import type { VectorStore, VectorStoreName } from '../stores/vector-store.js';
@@ -17,6 +18,8 @@ export interface KnowledgeBase {
   embedder: Embedder;
   /** For questions: recent questions are answered from a cache. */
   queryEmbedder: Embedder;
+  /** Set while the course is being indexed from scratch (answers are then partial). */
+  indexing: IndexingProgress;
   /** Stops the embedding model's worker thread, if any. */
   close(): Promise<void>;
 }
@@ -28,10 +31,10 @@ export async function openKnowledgeBase(config: Config, database: Database, stor
   const store = createVectorStore(config, database, storeOverride);
   if (config.embedding) {
     const embedder = await OpenAiCompatibleEmbedder.connect(config.embedding);
-    return { catalog, store, embedder, queryEmbedder: new CachedEmbedder(embedder), close: async () => {} };
+    return { catalog, store, embedder, queryEmbedder: new CachedEmbedder(embedder), indexing: new IndexingProgress(), close: async () => {} };
   }
   const model = await BundledModelThread.start();
-  return { catalog, store, embedder: model.bulk, queryEmbedder: new CachedEmbedder(model.query), close: () => model.close() };
+  return { catalog, store, embedder: model.bulk, queryEmbedder: new CachedEmbedder(model.query), indexing: new IndexingProgress(), close: () => model.close() };
 }
 
 /** Qdrant when `QDRANT_URL` is set, else pgvector inside the database Docent already uses. */

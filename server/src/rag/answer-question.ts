@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, type ChatRequest, type ChatStreamEvent, type Usage } from '@docent/protocol';
+import { ERROR_CATALOGUE, type ChatRequest, type ChatStreamEvent, type CourseIndexing, type Usage } from '@docent/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HistoryStore, Owner } from '../chat/history-store.js';
 import { isDatabaseUnreachable } from '../db/prepare.js';
@@ -96,10 +96,14 @@ export async function* answerQuestion(deps: AnswerDependencies, exchange: Exchan
     sources = numberSources(covered ? chunks : chunks.slice(0, 3), request.selection);
     yield { event: 'sources', data: { sources: sources.map(({ text: _text, score: _score, ...source }) => source) } };
 
+    // While the course is still being indexed, "not covered" would be a guess: say what is going on.
+    const indexing = deps.knowledge.indexing.snapshot();
+    if (indexing !== undefined) yield { event: 'notice', data: { code: 'indexing', message: indexingNotice(indexing, covered) } };
+
     if (!covered) {
-      generatorName = 'not-covered';
-      yield { event: 'notice', data: { code: 'not_covered', message: 'The course does not seem to cover this question.' } };
-      content = notCoveredAnswer(sources);
+      generatorName = indexing === undefined ? 'not-covered' : 'still-indexing';
+      if (indexing === undefined) yield { event: 'notice', data: { code: 'not_covered', message: 'The course does not seem to cover this question.' } };
+      content = indexing === undefined ? notCoveredAnswer(sources) : stillIndexingAnswer(indexing, sources);
       for (const source of sources) citations.cited.add(source.id);
       yield { event: 'delta', data: { text: content } };
     } else {
@@ -152,10 +156,26 @@ function readerTurn(exchange: Exchange): ReaderTurn {
   return { request: exchange.request, previousQuestion: exchange.history.findLast((turn) => turn.role === 'user')?.content };
 }
 
+function indexingNotice(indexing: CourseIndexing, covered: boolean): string {
+  const progress = indexing.total > 0 ? ` (${indexing.done} of ${indexing.total} passages so far)` : '';
+  return covered
+    ? `The course is still being indexed${progress}, so this answer may miss parts of it.`
+    : `The course is still being indexed${progress}, and what is indexed so far does not answer this yet.`;
+}
+
+function stillIndexingAnswer(indexing: CourseIndexing, sources: readonly GroundingSource[]): string {
+  const progress = indexing.total > 0 ? ` (${indexing.done} of ${indexing.total} passages so far)` : '';
+  const retry = `The course is still being indexed${progress}. Nothing indexed yet answers this; please ask again in a minute.`;
+  return sources.length === 0 ? retry : `${retry} The closest sections so far:\n\n${sectionList(sources)}`;
+}
+
 function notCoveredAnswer(sources: readonly GroundingSource[]): string {
   if (sources.length === 0) return "The course doesn't cover this, and no section comes close.";
-  const nearest = sources.map((source) => `- [${source.title}](${source.url}) — ${source.chapter} [${source.id}]`).join('\n');
-  return `The course doesn't seem to cover this, so I won't guess. The closest sections are:\n\n${nearest}`;
+  return `The course doesn't seem to cover this, so I won't guess. The closest sections are:\n\n${sectionList(sources)}`;
+}
+
+function sectionList(sources: readonly GroundingSource[]): string {
+  return sources.map((source) => `- [${source.title}](${source.url}) — ${source.chapter} [${source.id}]`).join('\n');
 }
 
 function describeFailure(error: unknown, log: FastifyBaseLogger, requestId: string): { code: 'answer_failed' | 'answer_service_busy' | 'answer_timeout' | 'database_unavailable' | 'internal_error'; message: string; request_id: string } {

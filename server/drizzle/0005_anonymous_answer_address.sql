@@ -1,0 +1,2 @@
+ALTER TABLE "messages" ADD COLUMN "address_hash" text;--> statement-breakpoint
+CREATE INDEX "messages_address_hash_created_idx" ON "messages" USING btree ("address_hash","created_at") WHERE "messages"."address_hash" is not null;
