@@ -51,7 +51,8 @@ const site = createServer((request, response) => {
     return;
   }
   try {
-    // `?chat=slow` points the page's widget at the slow stand-in below instead of Docent.
+    // `?chat=slow` points the page's widget at the stand-in below instead of Docent; `&links=1` or
+    // `&code=1` on the page's address (sent along as page_url) picks its canned answer.
     const chatServer = new URL(request.url ?? '/', siteOrigin).searchParams.get('chat') === 'slow' ? `http://localhost:${E2E_SLOW_CHAT_PORT}` : docentOrigin;
     const page = readFileSync(join(fixtures, name), 'utf8').replaceAll('{{DOCENT}}', docentOrigin).replaceAll('{{CHAT_SERVER}}', chatServer);
     response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page);
@@ -86,7 +87,11 @@ const slow = createServer((request, response) => {
   }
   let body = '';
   request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-  request.on('end', () => (body.includes('links=1') ? answerWithLinks(response, cors) : answerSlowly(response, cors)));
+  request.on('end', () => {
+    if (body.includes('links=1')) answerWithLinks(response, cors);
+    else if (body.includes('code=1')) answerWithCode(response, cors);
+    else answerSlowly(response, cors);
+  });
 });
 
 /** Starts a chat answer's event stream; returns how to send one event. */
@@ -107,6 +112,16 @@ function answerWithLinks(response: ServerResponse, cors: Record<string, string>)
   });
   send('delta', { text: 'See [the joints section](/docs/ros2/urdf-robot-description#describing-joints) [1], [the ROS tutorials](https://docs.ros.org/en/humble/Tutorials/Beginner.html) [2] and [claim your prize](https://evil.example.net/claim).' });
   send('done', { message_id: '00000000-0000-4000-8000-00000000000d', usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, cited: [1, 2] });
+  response.end();
+}
+
+/** An answer with a code block in each language the course uses (e2e/fixtures/code-answer.md). */
+function answerWithCode(response: ServerResponse, cors: Record<string, string>): void {
+  const send = eventStream(response, cors);
+  send('thread', { thread_id: '00000000-0000-4000-8000-00000000000e', message_id: '00000000-0000-4000-8000-00000000000f' });
+  send('sources', { sources: [] });
+  send('delta', { text: readFileSync(join(fixtures, 'code-answer.md'), 'utf8') });
+  send('done', { message_id: '00000000-0000-4000-8000-00000000000f', usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }, cited: [] });
   response.end();
 }
 

@@ -91,10 +91,15 @@ test('a reader who asked anonymously creates an account, confirms it by email an
   const [confirmation] = await mailFor(email);
   expect(confirmation?.subject).toMatch(/confirm/i);
   await page.goto(confirmation?.links[0] ?? 'about:blank');
+  // Back on the page, the widget says the reader is signed in, on its account view, and tidies the
+  // marker the link's return address carried out of the address bar.
+  await expect(panel.getByText('You are signed in as Ada Lovelace.')).toBeFocused();
+  await expect(panel.getByRole('heading', { name: 'Signed in as Ada Lovelace' })).toBeVisible();
   await expect(page).toHaveURL(COURSE_PAGE);
-
-  await page.getByRole('button', { name: 'Ask the course' }).click();
   await expect(accountButton(panel, 'Account')).toHaveText('A');
+  await expectNoSeriousAccessibilityIssues(page);
+  await panel.getByRole('button', { name: 'Back to the conversation' }).click();
+  await expect(panel.getByText('You are signed in as Ada Lovelace.')).toHaveCount(0);
   await panel.getByRole('button', { name: 'Earlier conversations' }).click();
   await panel.getByRole('button', { name: 'What is the zero moment point?' }).click();
   await expect(panel.locator('.user')).toHaveText('What is the zero moment point?');
@@ -119,9 +124,11 @@ test('an attacker’s confirmation link opened by someone else neither signs the
   const panel = await openPanel(page);
   await ask(panel, 'What is the capture point?');
   await page.goto(confirmation?.links[0] ?? 'about:blank');
+  // The widget says only what happened: an address was confirmed; nobody is signed in here.
+  await expect(panel.getByText('Your email address is confirmed. Sign in to continue.')).toBeFocused();
   await expect(page).toHaveURL(COURSE_PAGE);
-  await page.getByRole('button', { name: 'Ask the course' }).click();
   await expect(accountButton(panel, 'Sign in')).toBeVisible();
+  await panel.getByRole('button', { name: 'Back to the conversation' }).click();
   await panel.getByRole('button', { name: 'Earlier conversations' }).click();
   await expect(panel.getByRole('button', { name: 'What is the capture point?' })).toBeVisible();
   const me = await page.evaluate(async (server) => (await fetch(`${server}/api/v1/me`, { credentials: 'include' })).json() as Promise<MeResponse>, DOCENT);
@@ -167,6 +174,17 @@ test('signing in on another browser shows the same conversations; signing out hi
   } finally {
     await otherBrowser.close();
   }
+});
+
+test('a confirmation link that is no longer valid brings the reader back told so, the error taken out of the address', async ({ page }) => {
+  const email = newEmail('ida');
+  const panel = await openPanel(page);
+  await createAccount(panel, 'Ida Rhodes', email);
+  const link = new URL((await mailFor(email))[0]?.links[0] ?? 'about:blank');
+  link.searchParams.set('token', 'expired-or-mangled');
+  await page.goto(link.href);
+  await expect(panel.getByText('That confirmation link has expired or is not valid. Sign in to get a new one.')).toBeFocused();
+  await expect(page).toHaveURL(COURSE_PAGE);
 });
 
 test('signing in: an unconfirmed account gets a new link; a wrong password shows the error with its request ID', async ({ page }) => {

@@ -3,11 +3,13 @@ import type { Account, Selection } from '@docent/protocol';
 import { AccountView } from './account-view.js';
 import { renderEntry } from './answer-view.js';
 import { Conversation } from './conversation.js';
+import { takeConfirmationReturn, type ConfirmationReturn } from './email-confirmation.js';
 import { keepTabInside } from './focus-trap.js';
 import { HostThemeController } from './host-theme.js';
 import { closeIcon, historyIcon, newIcon } from './icons.js';
 import { isRightToLeft, stringsFor, type WidgetStrings } from './strings.js';
 import { widgetStyles } from './styles.js';
+import { renderEmptyState } from './suggested-questions.js';
 
 /** What the host page can tell the widget about where the reader is. */
 export interface DocentContext {
@@ -38,6 +40,7 @@ export class DocentChat extends LitElement {
     selection: { state: true },
     view: { state: true },
     announcement: { state: true },
+    notice: { state: true },
   };
 
   // Reactive properties are declared, not initialised as class fields: a field would shadow the
@@ -52,6 +55,8 @@ export class DocentChat extends LitElement {
   declare private selection: Selection | undefined;
   declare private view: 'chat' | 'history' | 'account';
   declare private announcement: string;
+  /** A visible message above the view (after an email confirmation link), until the reader moves on. */
+  declare private notice: string | undefined;
   /** Where focus goes after the next render (a selector in the shadow root). */
   private pendingFocus: string | undefined;
   private readonly conversation = new Conversation(this, '', () => this.strings, {
@@ -98,6 +103,7 @@ export class DocentChat extends LitElement {
     if (!this.open) return;
     this.open = false;
     this.view = 'chat';
+    this.notice = undefined;
     this.emit('docent:close', {});
   }
 
@@ -125,9 +131,15 @@ export class DocentChat extends LitElement {
     }
   }
 
-  /** Once, when the element first renders: is the reader signed in? (The account button shows it.) */
+  /**
+   * Once, when the element first renders: is the reader signed in? (The account button shows it.)
+   * Back from an email confirmation link, the panel opens on the account view and says so.
+   */
   protected override firstUpdated(): void {
-    void this.account.load();
+    const confirmation = takeConfirmationReturn();
+    void this.account.load().then(() => {
+      if (confirmation) this.welcomeBack(confirmation);
+    });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -155,6 +167,7 @@ export class DocentChat extends LitElement {
         ${this.account.renderButton(strings, this.view === 'account', () => (this.view === 'account' ? this.showChat('.account-button') : this.openAccount()))}
         <button type="button" class="icon" aria-label=${strings.close} title=${strings.close} @click=${() => this.hide()}>${closeIcon}</button>
       </header>
+      ${this.notice ? html`<p class="toast" tabindex="-1">${this.notice}</p>` : nothing}
       ${this.view === 'account' ? this.account.render(strings) : html`${this.view === 'history' ? this.renderHistory(strings) : this.renderLog(strings)}${this.renderComposer(strings)}`}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     </section>`;
@@ -164,7 +177,7 @@ export class DocentChat extends LitElement {
     const entries = this.conversation.entries;
     // Focusable so keyboard users can scroll a long conversation.
     return html`<div class="log" role="log" tabindex="0" aria-label=${strings.title}>
-      ${entries.length === 0 ? html`<p class="empty">${strings.empty}</p>` : entries.map((entry) => renderEntry(entry, strings, this.conversation))}
+      ${entries.length === 0 ? renderEmptyState(strings, (question) => void this.submit(question)) : entries.map((entry) => renderEntry(entry, strings, this.conversation))}
     </div>`;
   }
 
@@ -237,8 +250,18 @@ export class DocentChat extends LitElement {
     this.account.enter();
   }
 
+  /** The reader followed an email confirmation link and is back on the page: say where they stand. */
+  private welcomeBack(confirmation: ConfirmationReturn): void {
+    const account = this.account.account;
+    this.notice = confirmation === 'failed' ? this.strings.confirmationFailed : account ? this.strings.signedIn(account.name) : this.strings.emailConfirmed;
+    this.show();
+    this.openAccount();
+    this.focusAfterUpdate('.toast');
+  }
+
   private showChat(focus: string): void {
     this.view = 'chat';
+    this.notice = undefined;
     this.focusAfterUpdate(focus);
   }
 

@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Source } from '@docent/protocol';
+import { highlight } from './highlight.js';
 
 /**
  * A small Markdown renderer for answers, safe by construction: it builds Lit templates, never an
@@ -66,9 +67,10 @@ function parseBlocks(markdown: string): Block[] {
 function renderBlock(block: Block, context: RenderContext): TemplateResult {
   switch (block.kind) {
     case 'code':
+      // The Copy button sits in a bar of its own above the code, so it never covers a line's end.
       return html`<div class="code">
-        <button type="button" class="copy" @click=${() => context.onCopy(block.text)}>${context.copyLabel}</button>
-        <pre tabindex="0"><code data-language=${block.language || nothing}>${block.text}</code></pre>
+        <div class="code-bar"><span>${block.language}</span><button type="button" class="copy" @click=${() => context.onCopy(block.text)}>${context.copyLabel}</button></div>
+        <pre tabindex="0"><code data-language=${block.language || nothing}>${highlight(block.text, block.language)}</code></pre>
       </div>`;
     case 'list': {
       const items = block.items.map((item) => html`<li>${renderInline(item, context)}</li>`);

@@ -1,4 +1,5 @@
 import type { ReaderProfile } from '@docent/protocol';
+import { englishQuestionAbout } from './suggested-questions.js';
 
 type Levels<Key extends keyof ReaderProfile> = Record<NonNullable<ReaderProfile[Key]> & string, string>;
 /** The account form's fields, for their validation messages. */
@@ -28,7 +29,11 @@ export interface WidgetStrings {
   thanks: string;
   answerReady: string;
   stopped: string;
+  /** The empty conversation: what the assistant can do. */
   empty: string;
+  /** A suggested question about one of the page's headings. */
+  suggestion: (heading: string) => string;
+  suggestionsLabel: string;
   errorWithId: (message: string, requestId: string) => string;
   offline: string;
   citation: (title: string, chapter: string) => string;
@@ -56,6 +61,10 @@ export interface WidgetStrings {
   signedInAs: (name: string) => string;
   signedIn: (name: string) => string;
   signedOut: string;
+  /** Back from a confirmation link opened in another browser: the address is confirmed, not signed in. */
+  emailConfirmed: string;
+  /** Back from a confirmation link that had expired or was mangled. */
+  confirmationFailed: string;
   checkInbox: (email: string) => string;
   resetSent: (email: string) => string;
   confirmFirst: (email: string) => string;
@@ -85,7 +94,9 @@ const en: WidgetStrings = {
   thanks: 'Thanks for the feedback',
   answerReady: 'The answer is ready.',
   stopped: 'Stopped.',
-  empty: 'Ask anything about this course. Answers quote the course and link to the sections they come from.',
+  empty: 'Ask anything about the course, or select a passage on the page and choose “Ask Docent”. Answers link to the sections they come from, and your conversations are kept.',
+  suggestion: englishQuestionAbout,
+  suggestionsLabel: 'Suggested questions',
   errorWithId: (message, requestId) => `${message} (request ID: ${requestId})`,
   offline: 'The assistant cannot be reached right now. Please try again in a moment.',
   citation: (title, chapter) => (chapter && chapter !== title ? `${title} — ${chapter}` : title),
@@ -112,6 +123,8 @@ const en: WidgetStrings = {
   signedInAs: (name) => `Signed in as ${name}`,
   signedIn: (name) => `You are signed in as ${name}.`,
   signedOut: 'You are signed out.',
+  emailConfirmed: 'Your email address is confirmed. Sign in to continue.',
+  confirmationFailed: 'That confirmation link has expired or is not valid. Sign in to get a new one.',
   checkInbox: (email) => `Check your inbox at ${email} to confirm your account.`,
   resetSent: (email) => `If an account exists for ${email}, we sent a link to choose a new password.`,
   confirmFirst: (email) => `Please confirm your email address first: we sent a new link to ${email}.`,
@@ -141,7 +154,9 @@ const ur: WidgetStrings = {
   thanks: 'رائے کا شکریہ',
   answerReady: 'جواب تیار ہے۔',
   stopped: 'روک دیا گیا۔',
-  empty: 'اس کورس کے بارے میں کچھ بھی پوچھیں۔ جوابات کورس سے اقتباس دیتے ہیں اور متعلقہ حصوں سے جوڑتے ہیں۔',
+  empty: 'کورس کے بارے میں کچھ بھی پوچھیں، یا صفحے پر کوئی حصہ منتخب کر کے “Docent سے پوچھیں” چنیں۔ جوابات متعلقہ حصوں سے جوڑتے ہیں، اور آپ کی گفتگوئیں محفوظ رہتی ہیں۔',
+  suggestion: (heading) => `${heading} کے بارے میں بتائیں`,
+  suggestionsLabel: 'تجویز کردہ سوالات',
   errorWithId: (message, requestId) => `${message} (درخواست آئی ڈی: ${requestId})`,
   offline: 'اسسٹنٹ سے ابھی رابطہ نہیں ہو سکا۔ تھوڑی دیر بعد دوبارہ کوشش کریں۔',
   citation: (title, chapter) => (chapter && chapter !== title ? `${title} — ${chapter}` : title),
@@ -168,6 +183,8 @@ const ur: WidgetStrings = {
   signedInAs: (name) => `${name} کے طور پر سائن ان`,
   signedIn: (name) => `آپ ${name} کے طور پر سائن ان ہیں۔`,
   signedOut: 'آپ سائن آؤٹ ہو گئے ہیں۔',
+  emailConfirmed: 'آپ کا ای میل پتہ تصدیق ہو گیا ہے۔ جاری رکھنے کے لیے سائن ان کریں۔',
+  confirmationFailed: 'یہ تصدیقی لنک ختم ہو چکا ہے یا درست نہیں۔ نیا لنک حاصل کرنے کے لیے سائن ان کریں۔',
   checkInbox: (email) => `اپنا اکاؤنٹ تصدیق کرنے کے لیے ${email} کا ان باکس دیکھیں۔`,
   resetSent: (email) => `اگر ${email} کا اکاؤنٹ موجود ہے تو ہم نے نیا پاس ورڈ منتخب کرنے کا لنک بھیج دیا ہے۔`,
   confirmFirst: (email) => `پہلے اپنا ای میل پتہ تصدیق کریں: ہم نے ${email} پر نیا لنک بھیج دیا ہے۔`,

@@ -15,6 +15,14 @@ const darkPalette = css`
     --border: #374151;
     --bubble: #1f2937;
     --danger: #fca5a5;
+    --code-bg: #0b1220;
+    --code-fg: #e5e7eb;
+    --code-border: #374151;
+    --tok-comment: #9ca3af;
+    --tok-string: #a5d6ff;
+    --tok-keyword: #ff7b72;
+    --tok-number: #79c0ff;
+    --tok-name: #ffa657;
     color-scheme: dark;
 `;
 
@@ -30,6 +38,15 @@ export const widgetStyles = css`
     --border: #d1d5db;
     --bubble: #f3f4f6;
     --danger: #b91c1c;
+    /* Code and its syntax colours (each at least 4.5:1 on --code-bg). */
+    --code-bg: #f6f8fa;
+    --code-fg: #1f2328;
+    --code-border: #d0d7de;
+    --tok-comment: #57606a;
+    --tok-string: #0a3069;
+    --tok-keyword: #cf222e;
+    --tok-number: #0550ae;
+    --tok-name: #953800;
     color-scheme: light;
     position: fixed;
     inset-block-end: var(--docent-offset-y, 20px);
@@ -74,6 +91,11 @@ export const widgetStyles = css`
   .icon:hover { border-color: var(--border); }
   .log { flex: 1; overflow-y: auto; padding: 12px; display: flex; flex-direction: column; gap: 12px; }
   .empty { color: var(--muted); }
+  .empty p { margin: 0 0 10px; }
+  .suggestions { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 6px; }
+  .suggestions button { width: 100%; text-align: start; background: var(--bubble); color: var(--fg); border: 1px solid var(--border); border-radius: var(--radius); padding: 8px 12px; }
+  .suggestions button:hover { border-color: var(--accent); }
+  .toast { margin: 10px 12px 0; padding: 8px 12px; border-radius: 8px; background: var(--bubble); border-inline-start: 4px solid var(--accent); }
   .message { max-width: 92%; }
   .user { align-self: flex-end; background: var(--accent); color: var(--on-accent); border-radius: var(--radius); padding: 8px 12px; white-space: pre-wrap; }
   .assistant { align-self: flex-start; background: var(--bubble); border-radius: var(--radius); padding: 8px 12px; }
@@ -85,10 +107,16 @@ export const widgetStyles = css`
     display: inline-block; min-width: 1.5em; padding: 0 5px; margin: 0 1px; border-radius: 999px; font-size: 12px; line-height: 1.5;
     text-align: center; text-decoration: none; background: var(--accent); color: var(--on-accent); vertical-align: 1px;
   }
-  .code { position: relative; }
-  pre { overflow-x: auto; background: #0b1220; color: #e5e7eb; padding: 10px; border-radius: 8px; font-size: 13px; direction: ltr; text-align: left; }
+  .code { margin: 0 0 8px; border: 1px solid var(--code-border); border-radius: 8px; overflow: hidden; background: var(--code-bg); color: var(--code-fg); }
+  .code-bar { display: flex; align-items: center; justify-content: space-between; padding: 3px 6px 3px 10px; border-block-end: 1px solid var(--code-border); font-size: 12px; color: var(--tok-comment); }
+  pre { margin: 0; overflow-x: auto; padding: 10px; font-size: 13px; direction: ltr; text-align: left; }
   code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
-  .copy { position: absolute; inset-block-start: 6px; inset-inline-end: 6px; font-size: 12px; border-radius: 6px; border: 1px solid #6b7280; background: #1f2937; color: #f9fafb; padding: 2px 6px; }
+  .copy { font-size: 12px; border-radius: 6px; border: 1px solid var(--code-border); background: var(--code-bg); color: var(--code-fg); padding: 2px 8px; }
+  .tok-comment { color: var(--tok-comment); font-style: italic; }
+  .tok-string { color: var(--tok-string); }
+  .tok-keyword { color: var(--tok-keyword); }
+  .tok-number { color: var(--tok-number); }
+  .tok-name { color: var(--tok-name); }
   .sources { margin-block-start: 8px; font-size: 13px; }
   .sources ol { margin: 4px 0 0; padding-inline-start: 20px; }
   .sources a { color: inherit; }

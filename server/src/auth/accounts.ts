@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { DocentDb } from '../db/database.js';
 import { accounts, sessions, users, verifications } from '../db/schema.js';
 import { boundLink } from './browser-binding.js';
+import { withConfirmedMarker } from './confirmation-marker.js';
 import type { Mailer } from './mailer.js';
 import { accountEmails } from './account-emails.js';
 
@@ -82,7 +83,8 @@ export function createAccounts(db: DocentDb, settings: AccountSettings, mailer: 
       sendOnSignUp: true,
       sendOnSignIn: settings.requireEmailVerification,
       autoSignInAfterVerification: true,
-      sendVerificationEmail: ({ user, url }, request) => Promise.resolve(send(emails.verification(user.email, boundLink(url, settings.secretKey, user.id, request)), request)),
+      sendVerificationEmail: ({ user, url }, request) =>
+        Promise.resolve(send(emails.verification(user.email, boundLink(withConfirmedMarker(url), settings.secretKey, user.id, request)), request)),
     },
     databaseHooks: {
       user: {

@@ -43,7 +43,8 @@ describe.each(DATABASE_BACKENDS)('reader accounts ($name)', ({ name }) => {
     expect(link?.startsWith(`${server.url}/`)).toBe(true);
     const verified = await browser.get(link ?? '');
     expect(verified.status).toBe(302);
-    expect(verified.headers.get('location')).toBe(`${server.url}/`);
+    // Back where the reader signed up, marked so the widget there can say they are signed in.
+    expect(verified.headers.get('location')).toBe(`${server.url}/?docent_confirmed=1`);
     return email;
   }
 
