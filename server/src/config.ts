@@ -3,28 +3,18 @@
  * once, at startup; the rest of the server receives a typed `Config` and never looks at the
  * environment. A bad value stops the server with one line naming the variable.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import { devSecret, requireProductionSecret, type SecretKeySource } from './secret-key.js';
 
-/** The placeholder from the original design's examples; never acceptable in production. */
-export const DEFAULT_DEV_SECRET = 'dev-secret-key-change-in-production';
-const MIN_SECRET_BYTES = 32;
-const SECRET_FILE_NAME = 'secret-key';
+export { ConfigError } from './config-error.js';
+export { DEFAULT_DEV_SECRET, secretWeakness } from './secret-key.js';
+
 /** The default per-address ceilings on chat and search, as a multiple of the per-reader limits. */
 const PER_ADDRESS_MULTIPLE = 3;
 const DEV_CORS_ORIGINS = ['http://localhost:3000', 'http://127.0.0.1:3000', 'http://localhost:8000', 'http://127.0.0.1:8000'];
 
-export class ConfigError extends Error {
-  constructor(
-    readonly variable: string,
-    problem: string,
-  ) {
-    super(`${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
 
 const optionalString = z
   .string()
@@ -78,6 +68,10 @@ const envSchema = z.object({
   REQUEST_TIMEOUT_SECONDS: z.coerce.number().min(1).max(600).default(30),
   MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(0).max(100_000).default(256),
   CHAT_MIN_DENSE_SCORE: z.coerce.number().min(-1).max(1).optional(),
+  CHATKIT_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9._~/-]*$/, 'must be a path starting with / (letters, digits, . _ ~ - and /), e.g. /chatkit')
+    .default('/chatkit'),
   RATE_LIMIT_CHAT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(20),
   RATE_LIMIT_AUTH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(10),
   RATE_LIMIT_SEARCH_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
@@ -121,7 +115,7 @@ export interface Config {
   qdrant: { url: string | undefined; apiKey: string | undefined; collection: string };
   secretKey: string;
   /** Where the secret came from; `generated`/`data-dir` only ever happen outside production. */
-  secretKeySource: 'env' | 'generated' | 'data-dir';
+  secretKeySource: SecretKeySource;
   integrationTestMode: boolean;
   corsOrigins: string[];
   /** Unset → the bundled offline model. */
@@ -162,6 +156,8 @@ export interface Config {
     /** Overrides the calibrated "the course covers this" similarity floor (see rag/retrieval/relevance.ts). */
     minDenseScore: number | undefined;
   };
+  /** Docent as a ChatKit server: the path ChatKit's `api.url` points at. */
+  chatKit: { path: string };
 }
 
 /** Parses and validates the environment. Throws `ConfigError` naming the first bad variable. */
@@ -226,6 +222,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? undefined
         : { baseUrl: vars.LLM_BASE_URL, apiKey: vars.LLM_API_KEY, model: vars.LLM_MODEL, timeoutMs: vars.LLM_TIMEOUT_SECONDS * 1000 },
     chat: { heartbeatMs: vars.CHAT_HEARTBEAT_SECONDS * 1000, minDenseScore: vars.CHAT_MIN_DENSE_SCORE },
+    chatKit: { path: vars.CHATKIT_PATH },
     rateLimit: {
       chatPerMinute: vars.RATE_LIMIT_CHAT_PER_MINUTE,
       authPerMinute: vars.RATE_LIMIT_AUTH_PER_MINUTE,
@@ -271,57 +268,8 @@ function parseCorsOrigins(raw: string | undefined, isProduction: boolean): strin
   return origins.map((origin) => new URL(origin).origin);
 }
 
-function requireProductionSecret(secret: string | undefined): { key: string; source: 'env' } {
-  if (secret === undefined) {
-    throw new ConfigError('SECRET_KEY', 'must be set in production (generate one with: openssl rand -hex 32)');
-  }
-  if (secret === DEFAULT_DEV_SECRET) {
-    throw new ConfigError('SECRET_KEY', `must not be the placeholder "${DEFAULT_DEV_SECRET}" in production (generate one with: openssl rand -hex 32)`);
-  }
-  const weakness = secretWeakness(secret);
-  if (weakness !== undefined) throw new ConfigError('SECRET_KEY', `${weakness} in production (generate one with: openssl rand -hex 32)`);
-  return { key: secret, source: 'env' };
-}
-
-/** Fewer distinct characters than this cannot be a random key (hex has 16, base64 64). */
-const MIN_DISTINCT_SECRET_CHARACTERS = 10;
-
-/**
- * Why a secret key is too weak to sign sessions with, or undefined: too short, too few distinct
- * characters (`aaaa…`), or one short pattern repeated (`secret-secret-…`). Never quotes the key.
- */
-export function secretWeakness(secret: string): string | undefined {
-  const bytes = Buffer.byteLength(secret, 'utf8');
-  if (bytes < MIN_SECRET_BYTES) return `must be at least ${MIN_SECRET_BYTES} bytes long (it has ${bytes})`;
-  const distinct = new Set(secret).size;
-  if (distinct < MIN_DISTINCT_SECRET_CHARACTERS) return `must be random: it has only ${distinct} distinct characters`;
-  for (let length = 1; length <= secret.length / 2; length += 1) {
-    if (secret.length % length === 0 && secret.slice(0, length).repeat(secret.length / length) === secret) return `must be random: it repeats a ${length}-character pattern`;
-  }
-  return undefined;
-}
-
 /** Addresses that never leave the machine, where plain http is no risk (a local trial of production). */
 export function isLocalAddress(url: string): boolean {
   const host = new URL(url).hostname;
   return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
-}
-
-/**
- * Outside production a missing key is replaced by a random one kept in the data directory, so
- * sessions survive restarts on a laptop without anyone having to invent a secret.
- */
-function devSecret(secret: string | undefined, dataDir: string): { key: string; source: Config['secretKeySource'] } {
-  if (secret !== undefined) return { key: secret, source: 'env' };
-  const file = join(dataDir, SECRET_FILE_NAME);
-  try {
-    const stored = readFileSync(file, 'utf8').trim();
-    if (stored.length >= MIN_SECRET_BYTES) return { key: stored, source: 'data-dir' };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  const generated = randomBytes(MIN_SECRET_BYTES).toString('hex');
-  mkdirSync(dataDir, { recursive: true });
-  writeFileSync(file, `${generated}\n`, { mode: 0o600 });
-  return { key: generated, source: 'generated' };
 }
