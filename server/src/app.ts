@@ -11,6 +11,7 @@ import { openDatabase, type Database } from './db/database.js';
 import { prepareDatabase, type DatabasePreparation } from './db/prepare.js';
 import { HistoryStore } from './chat/history-store.js';
 import { chatRoutes } from './http/chat-routes.js';
+import { chatKitRoutes } from './chatkit/chatkit-routes.js';
 import { registerErrorHandlers } from './http/error-handler.js';
 import { requireApiToken } from './http/api-token-guard.js';
 import { registerJsonBodyParser } from './http/json-body.js';
@@ -35,7 +36,7 @@ import { openKnowledgeBase, type KnowledgeBase } from './knowledge/knowledge-bas
 import { registerRequestContext, requestIdFor } from './http/request-context.js';
 import { requestLogController } from './http/request-logging.js';
 import { createLogger } from './observability/logger.js';
-import { RequestMetrics } from './observability/metrics.js';
+import { RequestMetrics, type AnswerOutcome } from './observability/metrics.js';
 import { createGenerator } from './rag/answering/create-generator.js';
 import { siteRoutes } from './site/site-routes.js';
 import { defaultMinDenseScore } from './rag/retrieval/relevance.js';
@@ -148,13 +149,13 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   // Registered after the database hook, so it runs first: a re-ingest finishes before the database closes.
   app.addHook('onClose', async () => ingest.settled());
   await app.register(adminRoutes, { tokens: apiTokens, ingest, db: database.db });
-  await app.register(chatRoutes, {
+  const chatting = {
     answering: {
       knowledge,
       history,
       generator: createGenerator(config),
       minDenseScore: config.chat.minDenseScore ?? defaultMinDenseScore(knowledge.embedder.id),
-      recordOutcome: (outcome, keywordOnly) => metrics.observeAnswer(outcome, keywordOnly),
+      recordOutcome: (outcome: AnswerOutcome, keywordOnly: boolean) => metrics.observeAnswer(outcome, keywordOnly),
     },
     history,
     heartbeatMs: config.chat.heartbeatMs,
@@ -162,7 +163,9 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     rateLimit: chatRateLimit(rateLimits, readers),
     addressCeiling: chatAddressCeiling(rateLimits, readers, limitCounter),
     budget: config.dailyTokenBudget === undefined ? undefined : new DailyTokenBudget(history, config.dailyTokenBudget, config.secretKey),
-  });
+  };
+  await app.register(chatRoutes, chatting);
+  await app.register(chatKitRoutes, { ...chatting, path: config.chatKit.path, publicUrl: config.accounts.publicUrl });
   return app as unknown as DocentApp;
 }
 

@@ -124,16 +124,55 @@ export class HistoryStore {
       .leftJoin(feedback, eq(feedback.messageId, messages.id))
       .where(eq(messages.threadId, threadId))
       .orderBy(asc(messages.createdAt), asc(messages.role));
-    return rows.map(({ message, rating }) => ({
-      id: message.id,
-      role: message.role,
-      content: message.content,
-      status: message.status,
-      selection: (message.context as Selection | null) ?? null,
-      sources: ((message.sources as { sources?: Source[] } | null)?.sources ?? []).map(({ id, kind, title, chapter, url, snippet }) => ({ id, kind, title, chapter, url, snippet })),
-      feedback: rating ?? null,
-      created_at: message.createdAt.toISOString(),
-    }));
+    return rows.map(threadMessage);
+  }
+
+  /**
+   * One page of the owner's threads by creation time, for clients that page with a cursor (ChatKit):
+   * `after` is the id of the previous page's last thread; the page starts strictly after it.
+   */
+  async threadsPage(owner: Owner, page: PageRequest): Promise<{ threads: ThreadSummary[]; hasMore: boolean }> {
+    const rows = await this.db
+      .select()
+      .from(threads)
+      .where(and(ownedBy(owner), page.after === undefined ? undefined : afterCursor(sql`(${threads.createdAt}, ${threads.id})`, sql`(select t.created_at, t.id from threads t where t.id = ${page.after})`, page.order)))
+      .orderBy(...(page.order === 'asc' ? [asc(threads.createdAt), asc(threads.id)] : [desc(threads.createdAt), desc(threads.id)]))
+      .limit(page.limit + 1);
+    return { threads: rows.slice(0, page.limit).map(summary), hasMore: rows.length > page.limit };
+  }
+
+  /** One page of a thread's messages by creation time; the cursor works as in `threadsPage`. */
+  async messagesPage(threadId: string, page: PageRequest): Promise<{ messages: ThreadMessage[]; hasMore: boolean }> {
+    const rows = await this.db
+      .select({ message: messages, rating: feedback.rating })
+      .from(messages)
+      .leftJoin(feedback, eq(feedback.messageId, messages.id))
+      .where(and(eq(messages.threadId, threadId), page.after === undefined ? undefined : afterCursor(sql`(${messages.createdAt}, ${messages.id})`, sql`(select m.created_at, m.id from messages m where m.id = ${page.after})`, page.order)))
+      .orderBy(...(page.order === 'asc' ? [asc(messages.createdAt), asc(messages.id)] : [desc(messages.createdAt), desc(messages.id)]))
+      .limit(page.limit + 1);
+    return { messages: rows.slice(0, page.limit).map(threadMessage), hasMore: rows.length > page.limit };
+  }
+
+  /** True when the thread existed and belonged to the owner. */
+  async renameThread(owner: Owner, threadId: string, title: string): Promise<boolean> {
+    const renamed = await this.db.update(threads).set({ title }).where(and(eq(threads.id, threadId), ownedBy(owner))).returning({ id: threads.id });
+    return renamed.length > 0;
+  }
+
+  /**
+   * For answering a question again: removes every message after it (the old answer and anything
+   * later) and adds an empty answer placeholder, in one transaction. Returns the removed ids.
+   */
+  async restartAfter(threadId: string, questionId: string): Promise<{ answerId: string; removedIds: string[] }> {
+    return this.db.transaction(async (tx) => {
+      const removed = await tx
+        .delete(messages)
+        .where(and(eq(messages.threadId, threadId), afterCursor(sql`(${messages.createdAt}, ${messages.id})`, sql`(select m.created_at, m.id from messages m where m.id = ${questionId})`, 'asc')))
+        .returning({ id: messages.id });
+      const [answer] = await tx.insert(messages).values({ threadId, role: 'assistant', content: '', status: 'streaming' }).returning({ id: messages.id });
+      await tx.update(threads).set({ updatedAt: sql`now()` }).where(eq(threads.id, threadId));
+      return { answerId: (answer as { id: string }).id, removedIds: removed.map((row) => row.id) };
+    });
   }
 
   /** Rates an answer in one of the owner's threads; rating again replaces the earlier rating. False when no such answer. */
@@ -156,6 +195,32 @@ function ownedBy(owner: Owner): SQL {
   return owner.kind === 'user'
     ? eq(threads.userId, owner.id)
     : (and(eq(threads.anonymousId, owner.id), isNull(threads.userId)) as SQL);
+}
+
+/** A page of a cursor-paged list: at most `limit` rows, ordered by creation time. */
+export interface PageRequest {
+  limit: number;
+  order: 'asc' | 'desc';
+  /** The id of the previous page's last row; an id that does not exist gives an empty page. */
+  after: string | undefined;
+}
+
+/** `(created_at, id)` strictly after (in `order`) the cursor row's; ties in time are broken by id. */
+function afterCursor(key: SQL, cursor: SQL, order: 'asc' | 'desc'): SQL {
+  return order === 'asc' ? sql`${key} > ${cursor}` : sql`${key} < ${cursor}`;
+}
+
+function threadMessage({ message, rating }: { message: typeof messages.$inferSelect; rating: 'up' | 'down' | null }): ThreadMessage {
+  return {
+    id: message.id,
+    role: message.role,
+    content: message.content,
+    status: message.status,
+    selection: (message.context as Selection | null) ?? null,
+    sources: ((message.sources as { sources?: Source[] } | null)?.sources ?? []).map(({ id, kind, title, chapter, url, snippet }) => ({ id, kind, title, chapter, url, snippet })),
+    feedback: rating ?? null,
+    created_at: message.createdAt.toISOString(),
+  };
 }
 
 function summary(row: typeof threads.$inferSelect): ThreadSummary {

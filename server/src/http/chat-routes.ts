@@ -157,7 +157,8 @@ export const chatRoutes: FastifyPluginAsyncZod<ChatRouteOptions> = async (app, {
   );
 };
 
-async function refuseWhenBudgetSpent(budget: DailyTokenBudget, asker: BudgetedAsker, reply: FastifyReply): Promise<void> {
+/** Refuses (429 with Retry-After) before anything is stored when the asker spent today's budget. */
+export async function refuseWhenBudgetSpent(budget: DailyTokenBudget, asker: BudgetedAsker, reply: FastifyReply): Promise<void> {
   const check = await budget.check(asker);
   if (check.available) return;
   const seconds = Math.max(1, Math.ceil((check.renewsAt.getTime() - Date.now()) / 1000));

@@ -6,8 +6,9 @@ import type { FastifyReply } from 'fastify';
  * A Server-Sent Events response sent through `reply.send(stream)`, so Fastify's hooks (CORS, request
  * id, logging, metrics) apply as for any reply. Comments every `heartbeatMs` keep proxies from
  * closing a quiet stream; `signal` aborts when the reader disconnects before the stream ended.
+ * Subclasses decide how an event is framed (Docent's named events, ChatKit's bare `data:` lines).
  */
-export class EventStream {
+export class ServerSentEvents {
   private readonly body = new PassThrough();
   private readonly heartbeat: NodeJS.Timeout;
   private readonly disconnect = new AbortController();
@@ -34,11 +35,9 @@ export class EventStream {
     return this.disconnect.signal;
   }
 
-  /** Writes one event, validated against the wire contract first. */
-  send(event: ChatStreamEvent): void {
-    if (this.ended || this.signal.aborted) return;
-    const data = chatStreamEventSchemas[event.event].parse(event.data);
-    this.body.write(`event: ${event.event}\ndata: ${JSON.stringify(data)}\n\n`);
+  /** False once the stream ended or the reader went away: nothing more can be written. */
+  get open(): boolean {
+    return !this.ended && !this.signal.aborted;
   }
 
   end(): void {
@@ -48,7 +47,22 @@ export class EventStream {
     this.body.end();
   }
 
+  /** Writes one complete SSE frame (ending in a blank line). */
+  protected write(frame: string): void {
+    if (this.open) this.body.write(frame);
+  }
+
   private stopHeartbeat(): void {
     clearInterval(this.heartbeat);
+  }
+}
+
+/** Docent's own answer stream: `event: <name>` + `data: <json>`, each validated against the wire contract. */
+export class EventStream extends ServerSentEvents {
+  /** Writes one event, validated against the wire contract first. */
+  send(event: ChatStreamEvent): void {
+    if (!this.open) return;
+    const data = chatStreamEventSchemas[event.event].parse(event.data);
+    this.write(`event: ${event.event}\ndata: ${JSON.stringify(data)}\n\n`);
   }
 }

@@ -1,4 +1,4 @@
-import { ERROR_CATALOGUE, type ChatRequest, type ChatStreamEvent, type CourseIndexing, type Usage } from '@docent/protocol';
+import { ERROR_CATALOGUE, type ChatRequest, type ChatStreamEvent, type CourseIndexing, type ThreadMessage, type Usage } from '@docent/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { HistoryStore, Owner } from '../chat/history-store.js';
 import { isDatabaseUnreachable } from '../db/prepare.js';
@@ -30,6 +30,7 @@ export interface AnswerDependencies {
 /** A question accepted and stored: the thread and answer ids exist, the answer is yet to come. */
 export interface Exchange {
   threadId: string;
+  questionId: string;
   answerId: string;
   request: ChatRequest;
   history: ConversationTurn[];
@@ -45,15 +46,37 @@ export async function acceptQuestion(history: HistoryStore, owner: Owner, reques
   if (request.thread_id) {
     if (!(await history.findThread(owner, request.thread_id))) throw new AppError('not_found', 'This conversation does not exist (or was deleted).');
     threadId = request.thread_id;
-    earlier = (await history.messagesOf(threadId))
-      .filter((message) => message.status === 'complete' && message.content !== '')
-      .slice(-HISTORY_TURNS)
-      .map(({ role, content }) => ({ role, content }));
+    earlier = conversationSoFar(await history.messagesOf(threadId));
   } else {
     threadId = await history.createThread(owner, request.message);
   }
-  const { answerId } = await history.startExchange(threadId, request.message, request.selection);
-  return { threadId, answerId, request, history: earlier };
+  const { questionId, answerId } = await history.startExchange(threadId, request.message, request.selection);
+  return { threadId, questionId, answerId, request, history: earlier };
+}
+
+/**
+ * Step 0 for answering a stored question again (a retry): everything after the question is removed
+ * and a new answer placeholder takes its place. An unknown or foreign thread, or an id that is not
+ * one of its questions, is a plain 404. Returns the removed message ids too.
+ */
+export async function acceptRetry(history: HistoryStore, owner: Owner, threadId: string, questionId: string): Promise<{ exchange: Exchange; removedIds: string[] }> {
+  const missing = () => new AppError('not_found', 'This conversation or message does not exist (or was deleted).');
+  if (!(await history.findThread(owner, threadId))) throw missing();
+  const stored = await history.messagesOf(threadId);
+  const position = stored.findIndex((message) => message.id === questionId && message.role === 'user');
+  const question = stored[position];
+  if (!question) throw missing();
+  const { answerId, removedIds } = await history.restartAfter(threadId, questionId);
+  const request: ChatRequest = { thread_id: threadId, message: question.content, ...(question.selection ? { selection: question.selection } : {}) };
+  return { exchange: { threadId, questionId, answerId, request, history: conversationSoFar(stored.slice(0, position)) }, removedIds };
+}
+
+/** The earlier turns a generator may use: complete messages only, the most recent few. */
+function conversationSoFar(messages: readonly ThreadMessage[]): ConversationTurn[] {
+  return messages
+    .filter((message) => message.status === 'complete' && message.content !== '')
+    .slice(-HISTORY_TURNS)
+    .map(({ role, content }) => ({ role, content }));
 }
 
 /**
