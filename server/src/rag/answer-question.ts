@@ -179,16 +179,20 @@ function readerTurn(exchange: Exchange): ReaderTurn {
   return { request: exchange.request, previousQuestion: exchange.history.findLast((turn) => turn.role === 'user')?.content };
 }
 
+/** ` (64 of 182 passages so far)`, or nothing while the files are still being read. */
+function indexingProgress(indexing: CourseIndexing): string {
+  return indexing.total > 0 ? ` (${indexing.done} of ${indexing.total} passages so far)` : '';
+}
+
 function indexingNotice(indexing: CourseIndexing, covered: boolean): string {
-  const progress = indexing.total > 0 ? ` (${indexing.done} of ${indexing.total} passages so far)` : '';
+  const progress = indexingProgress(indexing);
   return covered
     ? `The course is still being indexed${progress}, so this answer may miss parts of it.`
     : `The course is still being indexed${progress}, and what is indexed so far does not answer this yet.`;
 }
 
 function stillIndexingAnswer(indexing: CourseIndexing, sources: readonly GroundingSource[]): string {
-  const progress = indexing.total > 0 ? ` (${indexing.done} of ${indexing.total} passages so far)` : '';
-  const retry = `The course is still being indexed${progress}. Nothing indexed yet answers this; please ask again in a minute.`;
+  const retry = `The course is still being indexed${indexingProgress(indexing)}. Nothing indexed yet answers this; please ask again in a minute.`;
   return sources.length === 0 ? retry : `${retry} The closest sections so far:\n\n${sectionList(sources)}`;
 }
 
