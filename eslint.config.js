@@ -21,4 +21,9 @@ export default tseslint.config(
     files: ['server/src/config.ts', '**/test/**', 'bench/**', 'e2e/**', '*.config.ts', '*.config.js'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // Plain JavaScript that runs on Node before anything is compiled (server/compile.mjs).
+    files: ['**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', performance: 'readonly' } },
+  },
 );

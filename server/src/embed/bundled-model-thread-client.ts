@@ -12,11 +12,18 @@ import type { EmbedOptions, Embedder } from './embedder.js';
  */
 const PIECE_SIZE = 4;
 
-const WORKER_MODULE = new URL('./bundled-model-thread.ts', import.meta.url).href;
-// The worker runs TypeScript like the rest of the server: it registers tsx before importing its
-// entry point (a worker does not inherit `--import tsx`, and vitest's runner does not apply there).
-const TSX_API = tsxRegisterModule();
-const BOOTSTRAP = `import { register } from ${JSON.stringify(TSX_API)}; register(); await import(${JSON.stringify(WORKER_MODULE)});`;
+/**
+ * How the worker starts. Compiled (server/dist, `npm start`, the image): its own .js entry file,
+ * with the parent's node options (so `--conditions=docent-compiled` applies there too). From
+ * TypeScript (tests, benches, the dev scripts): the worker registers tsx before importing its
+ * entry point (a worker does not inherit `--import tsx`, and vitest's runner does not apply there).
+ */
+const RUNNING_COMPILED = import.meta.url.endsWith('.js');
+function startWorker(): Worker {
+  if (RUNNING_COMPILED) return new Worker(new URL('./bundled-model-thread.js', import.meta.url));
+  const entry = new URL('./bundled-model-thread.ts', import.meta.url).href;
+  return new Worker(`import { register } from ${JSON.stringify(tsxRegisterModule())}; register(); await import(${JSON.stringify(entry)});`, { eval: true });
+}
 
 interface Job {
   texts: string[];
@@ -49,7 +56,7 @@ export class BundledModelThread {
   }
 
   static async start(): Promise<BundledModelThread> {
-    const worker = new Worker(BOOTSTRAP, { eval: true });
+    const worker = startWorker();
     const model = await new Promise<{ id: string; dimensions: number }>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (reply: ThreadReply) => {
@@ -119,7 +126,7 @@ export class BundledModelThread {
       this.worker?.unref();
       return;
     }
-    const worker = this.worker ?? this.attach(new Worker(BOOTSTRAP, { eval: true }));
+    const worker = this.worker ?? this.attach(startWorker());
     worker.ref();
     this.jobCounter += 1;
     this.running = { number: this.jobCounter, job };
