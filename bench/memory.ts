@@ -34,7 +34,8 @@ export const MEMORY_BUDGETS = {
 } as const;
 type Shape = keyof typeof MEMORY_BUDGETS;
 
-const rssOf = (pid: number): number => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const statusField = (pid: number, field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const rssOf = (pid: number): number => statusField(pid, 'VmRSS');
 const mib = (bytes: number) => Math.round(bytes / MiB);
 
 /** Samples a process's RSS every SAMPLE_MS until stopped; returns the samples. */
@@ -136,6 +137,8 @@ async function measureShape(shape: Shape, databaseUrl: string | undefined) {
     const ingestSamples = during.stop();
     await sleep(SETTLE_MS);
     const afterIngest = rssOf(first.pid);
+    // The kernel's high-water mark: includes moments the sampler can miss, and the first start's initdb.
+    const highWater = statusField(first.pid, 'VmHWM');
     await first.stop();
 
     // Restart on the same data: a server with its course, serving nobody, then 16 readers.
@@ -150,6 +153,7 @@ async function measureShape(shape: Shape, databaseUrl: string | undefined) {
       rss_mib: {
         peak_during_ingest: mib(Math.max(...ingestSamples)),
         after_ingest: mib(afterIngest),
+        first_start_high_water: mib(highWater),
         idle: mib(idle),
         under_chat_load_p50: mib(percentile(load.rss, 0.5, 0)),
         under_chat_load_max: mib(Math.max(...load.rss)),
@@ -163,9 +167,14 @@ async function measureShape(shape: Shape, databaseUrl: string | undefined) {
 }
 
 execFileSync(process.execPath, [join(REPO, 'server/compile.mjs'), '--quiet'], { stdio: 'inherit' });
-const embedded = await measureShape('embedded', undefined);
-const scratch = await createScratchPostgres();
-const production = await measureShape('production', scratch.url).finally(() => scratch.drop());
+// `npm run bench:memory -- embedded` measures one shape (the other keeps its last result).
+const only = process.argv[2] as Shape | undefined;
+const previous = only ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as Record<Shape, Awaited<ReturnType<typeof measureShape>>>) : undefined;
+const embedded = only === 'production' && previous ? previous.embedded : await measureShape('embedded', undefined);
+const production =
+  only === 'embedded' && previous
+    ? previous.production
+    : await createScratchPostgres().then((scratch) => measureShape('production', scratch.url).finally(() => scratch.drop()));
 const bare = await startTargetProcess('./http-target.ts', ['bare']);
 await sleep(SETTLE_MS);
 const bareIdle = mib(rssOf(bare.pid));

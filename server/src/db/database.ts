@@ -11,6 +11,7 @@ import pg from 'pg';
 import { redactString } from '../observability/redact.js';
 import { withTimeout } from '../with-timeout.js';
 import { acquireDataDirLock } from './pglite-lock.js';
+import { createPgliteClusterIfMissing, PGLITE_START_PARAMS } from './pglite-memory.js';
 import { schema } from './schema.js';
 
 export type DocentDb = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -43,7 +44,8 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   const releaseLock = acquireDataDirLock(join(dataDir, 'pglite.lock'));
   const directory = join(dataDir, 'pglite');
   try {
-    const client = await PGlite.create(directory, { extensions: { vector } });
+    await createPgliteClusterIfMissing(directory);
+    const client = await PGlite.create(directory, { extensions: { vector }, startParams: PGLITE_START_PARAMS });
     await client.exec('create extension if not exists vector');
     return {
       kind: 'pglite',
