@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 
 /**
@@ -16,27 +17,22 @@ export const PGLITE_START_PARAMS: string[] = [...PGlite.defaultStartParams, '-c'
 
 /**
  * A first start creates the cluster (initdb), which PGlite does with two throwaway WebAssembly
- * instances: about 400 MiB that stay resident until V8 happens to collect them, well into the first
- * ingest. Created in a worker thread instead, all of it is returned when the worker exits. Plain
- * CommonJS evaluated in the worker: it needs no TypeScript loader, compiled or not.
+ * instances. Done in this process, about 400 MiB stayed resident long after (until V8 collected
+ * them; in a worker thread, ~200 MiB still stayed with the allocator). Done in a short-lived child
+ * process, all of it goes back to the system when the child exits, before the server loads anything
+ * else. The child runs plain CommonJS: it needs no TypeScript loader, compiled or not.
  */
 export async function createPgliteClusterIfMissing(directory: string): Promise<void> {
   if (existsSync(join(directory, 'PG_VERSION'))) return;
   const pglitePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
   const source = `
-    const { workerData, parentPort } = require('node:worker_threads');
-    const { PGlite } = require(workerData.pglitePath);
-    PGlite.create(workerData.directory, { startParams: workerData.startParams })
-      .then((db) => db.close())
-      .then(() => parentPort.postMessage('created'));`;
-  const worker = new Worker(source, { eval: true, workerData: { pglitePath, directory, startParams: PGLITE_START_PARAMS } });
-  await new Promise<void>((resolve, reject) => {
-    let created = false;
-    worker.once('message', () => {
-      created = true;
-      void worker.terminate();
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => (created ? resolve() : reject(new Error(`creating the embedded database failed (worker exit code ${code})`))));
-  });
+    const [pglitePath, directory, startParams] = JSON.parse(process.argv[1]);
+    require(pglitePath).PGlite.create(directory, { startParams }).then((db) => db.close()).then(
+      () => process.exit(0),
+      (error) => { console.error(error instanceof Error ? error.message : String(error)); process.exit(1); });`;
+  const child = spawn(process.execPath, ['-e', source, JSON.stringify([pglitePath, directory, PGLITE_START_PARAMS])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => (errors = (errors + chunk.toString()).slice(-2_000)));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`creating the embedded database in ${directory} failed (exit code ${code}): ${errors.trim()}`);
 }
