@@ -22,11 +22,11 @@ import { fileURLToPath } from 'node:url';
 const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGES = ['protocol', 'ingest', 'server'];
 
-/** Every file under `dir`, as paths relative to the repository. */
+/** Every file under `dir`, as paths relative to it. */
 function filesUnder(dir) {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => relative(REPO, join(entry.parentPath, entry.name)));
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
 }
 
 const withSources = PACKAGES.filter((name) => existsSync(join(REPO, name, 'src')));
@@ -50,7 +50,7 @@ for (const name of withSources) {
   const scripts = all.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'));
   await esbuild.build({
     absWorkingDir: REPO,
-    entryPoints: scripts,
+    entryPoints: scripts.map((file) => join(source, file)),
     outbase: source,
     outdir: output,
     platform: 'node',
@@ -60,9 +60,7 @@ for (const name of withSources) {
     sourcemap: false,
     logLevel: 'warning',
   });
-  for (const asset of all.filter((file) => !file.endsWith('.ts'))) {
-    cpSync(join(REPO, asset), join(output, relative(source, join(REPO, asset))));
-  }
+  for (const asset of all.filter((file) => !file.endsWith('.ts'))) cpSync(join(source, asset), join(output, asset));
   files += all.length;
 }
 if (!process.argv.includes('--quiet')) {
