@@ -10,7 +10,7 @@ import { PGlite } from '@electric-sql/pglite';
  * WebAssembly memory, which never shrinks. PostgreSQL's stock shared_buffers (128 MB) is sized for a
  * server; the embedded course database is a few megabytes (tens at 20k passages), and pages it does
  * not keep are one file read away in the OS page cache. Measured with bench/memory.ts: the idle
- * server went from 441 to about 310 MiB with 16 MB. Also the initdb-time setting, so the first
+ * server went from 441 to 316–332 MiB with 16 MB. Also the initdb-time setting, so the first
  * start's catalog pages are not spread over 128 MB either.
  */
 export const PGLITE_START_PARAMS: string[] = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'maintenance_work_mem=16MB'];
