@@ -1,10 +1,11 @@
 /**
- * `npm run ingest -- [docs-dir | --site <site dir>] [--reset] [--dry-run] [--store …] [--json]`
+ * `npm run ingest -- [docs-dir | --site <site dir>] [--reset] [--dry-run] [--store …] [--threads n] [--json]`
  * Brings the course search up to date with a Docusaurus site: best from its build (`--site`, which
  * reads the manifest docusaurus-plugin-docent writes, so citations use the site's exact URLs), or
  * from a docs folder (default: the bundled course) with URLs computed by Docusaurus's rules.
  * Exit codes: 0 done, 1 could not run, 2 done but some files failed to parse.
  */
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ingestCourse, readBuiltSite, SiteManifestError, type IngestReport, type IngestSource } from '@docent/ingest';
@@ -17,10 +18,14 @@ import { openKnowledgeBase, StoreUnavailableError, type KnowledgeBase } from '..
 import { createLogger } from '../observability/logger.js';
 import { EmbedderMismatchError, type VectorStoreName } from '../stores/vector-store.js';
 
+/** Both cores of a small machine; more copies of the model would cost memory for little gain. */
+const DEFAULT_THREADS = Math.min(2, availableParallelism());
+
 const USAGE = [
   'Usage: npm run ingest -- --site <site dir | build/docent-manifest.json> [--versions latest|all] [options]',
   '       npm run ingest -- [docs-dir] [--route-base /docs] [--trailing-slash true|false] [options]',
   'Options: --exclude <glob> (repeatable)  --reset  --dry-run  --store pglite|pgvector|qdrant  --json',
+  `         --threads <n>  threads embedding with the bundled model (default ${DEFAULT_THREADS}; each holds a copy, ~150 MiB)`,
 ].join('\n');
 
 async function run(): Promise<number> {
@@ -36,6 +41,7 @@ async function run(): Promise<number> {
       versions: { type: 'string', default: 'latest' },
       exclude: { type: 'string', multiple: true, default: [] },
       json: { type: 'boolean', default: false },
+      threads: { type: 'string', default: String(DEFAULT_THREADS) },
       help: { type: 'boolean', default: false },
     },
   });
@@ -46,6 +52,8 @@ async function run(): Promise<number> {
   if (values.store !== undefined && !['pglite', 'pgvector', 'qdrant'].includes(values.store)) {
     throw new UsageError(`--store must be pglite, pgvector or qdrant, not "${values.store}"`);
   }
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1 || threads > 16) throw new UsageError(`--threads must be a whole number from 1 to 16, not "${values.threads}"`);
   const source = await chooseSource(values, positionals[0]);
   const docsDir = 'site' in source ? source.site.siteDir : source.docsDir;
   const config = loadConfig();
@@ -55,7 +63,7 @@ async function run(): Promise<number> {
   let knowledge: KnowledgeBase | undefined;
   try {
     await prepareDatabase(database, log);
-    knowledge = await openKnowledgeBase(config, database, values.store as VectorStoreName | undefined);
+    knowledge = await openKnowledgeBase(config, database, values.store as VectorStoreName | undefined, { bulkThreads: threads });
     const progress = values.json ? undefined : process.stderr.isTTY ? progressBar() : progressLines();
     const report = await ingestCourse(
       { ...source, exclude: values.exclude, reset: values.reset, dryRun: values['dry-run'], onProgress: progress },

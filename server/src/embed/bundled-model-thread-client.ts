@@ -25,37 +25,66 @@ function startWorker(): Worker {
   return new Worker(`import { register } from ${JSON.stringify(tsxRegisterModule())}; register(); await import(${JSON.stringify(entry)});`, { eval: true });
 }
 
+/**
+ * Bulk pieces waiting before a helper thread is worth starting: loading the model takes about a
+ * second, so a helper pays off only for a real ingest, not for a few changed passages.
+ */
+const HELPER_MIN_QUEUED_PIECES = 4;
+/** An idle helper stops after this long: ingestion pauses between batches to write them. */
+const HELPER_IDLE_MS = 2_000;
+
 interface Job {
   texts: string[];
   resolve: (vectors: Float32Array[]) => void;
   reject: (error: Error) => void;
 }
 
+/** One worker thread holding the model, computing one job at a time. */
+interface Slot {
+  worker: Worker | undefined;
+  running: { number: number; job: Job } | undefined;
+  /** Helpers take bulk work only and stop once it runs out; the first slot also answers readers. */
+  helper: boolean;
+  retirement?: NodeJS.Timeout | undefined;
+}
+
+export interface BundledModelOptions {
+  /**
+   * Threads that embed bulk work (ingestion) at once, each with its own copy of the model (about
+   * 150 MiB while it works). Helpers beyond the first start when an ingest queues enough work and
+   * stop when it is done. Default 1: the server's memory budget; `npm run ingest` uses 2.
+   */
+  bulkThreads?: number;
+}
+
 /**
  * The bundled model on a worker thread of its own, so embedding never stalls request handling.
  * Two views share the one model: `query` (readers' questions, served first) and `bulk`
- * (ingestion). A crashed worker fails the jobs it held and is started again on the next job.
+ * (ingestion), which may also spread over helper threads (see BundledModelOptions). A crashed
+ * worker fails the job it held and is started again on the next job.
  */
 export class BundledModelThread {
   readonly query: Embedder;
   readonly bulk: Embedder;
-  private worker: Worker | undefined;
+  private readonly slots: Slot[] = [];
   private readonly urgent: Job[] = [];
   private readonly background: Job[] = [];
-  private running: { number: number; job: Job } | undefined;
   private jobCounter = 0;
   private closed = false;
 
   private constructor(
     private readonly model: { id: string; dimensions: number },
     worker: Worker,
+    private readonly bulkThreads: number,
   ) {
     this.query = this.view((texts) => this.enqueue(texts, this.urgent));
     this.bulk = this.view((texts, options) => this.embedInPieces(texts, options?.signal));
-    this.attach(worker);
+    const first: Slot = { worker: undefined, running: undefined, helper: false };
+    this.slots.push(first);
+    this.attach(first, worker);
   }
 
-  static async start(): Promise<BundledModelThread> {
+  static async start(options: BundledModelOptions = {}): Promise<BundledModelThread> {
     const worker = startWorker();
     const model = await new Promise<{ id: string; dimensions: number }>((resolve, reject) => {
       worker.once('error', reject);
@@ -65,15 +94,23 @@ export class BundledModelThread {
         else reject(new Error(`the bundled embedding model did not load: ${reply.type === 'load-failed' ? reply.message : reply.type}`));
       });
     });
-    return new BundledModelThread(model, worker);
+    return new BundledModelThread(model, worker, Math.max(1, Math.floor(options.bulkThreads ?? 1)));
+  }
+
+  /** Worker threads running now (the first, plus helpers while an ingest keeps them busy). */
+  get threads(): number {
+    return this.slots.filter((slot) => slot.worker !== undefined).length;
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    const worker = this.worker;
-    this.worker = undefined;
+    const workers = this.slots.flatMap((slot) => (slot.worker ? [slot.worker] : []));
+    for (const slot of this.slots) {
+      clearTimeout(slot.retirement);
+      slot.worker = undefined;
+    }
     this.failAll(new Error('the embedding model was shut down'));
-    await worker?.terminate();
+    await Promise.all(workers.map((worker) => worker.terminate()));
   }
 
   private view(embed: (texts: string[], options?: EmbedOptions) => Promise<Float32Array[]>): Embedder {
@@ -82,7 +119,7 @@ export class BundledModelThread {
 
   /**
    * Bulk work in pieces behind readers' questions. On abort, the pieces still queued are dropped and
-   * the call rejects at once: a shutdown waits for at most the one piece the worker is computing.
+   * the call rejects at once: a shutdown waits for at most the pieces the workers are computing.
    */
   private async embedInPieces(texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
     signal?.throwIfAborted();
@@ -117,57 +154,82 @@ export class BundledModelThread {
     });
   }
 
-  /** One job at a time goes to the worker, so a question queued behind bulk work overtakes it. */
+  /**
+   * One job at a time goes to each worker, so a question queued behind bulk work overtakes it.
+   * Helpers are added while enough bulk work waits, up to `bulkThreads`.
+   */
   private dispatch(): void {
-    if (this.running || this.closed) return;
-    const job = this.urgent.shift() ?? this.background.shift();
+    if (this.closed) return;
+    for (const slot of [...this.slots]) this.feed(slot);
+    while (this.background.length >= HELPER_MIN_QUEUED_PIECES && this.slots.length < this.bulkThreads) {
+      const helper: Slot = { worker: undefined, running: undefined, helper: true };
+      this.slots.push(helper);
+      this.feed(helper);
+    }
+  }
+
+  private feed(slot: Slot): void {
+    if (slot.running) return;
+    const job = (slot.helper ? undefined : this.urgent.shift()) ?? this.background.shift();
     if (!job) {
       // Idle: an idle worker must not keep a finished command-line process alive.
-      this.worker?.unref();
+      slot.worker?.unref();
+      if (slot.helper) slot.retirement ??= setTimeout(() => this.retire(slot), HELPER_IDLE_MS).unref();
       return;
     }
-    const worker = this.worker ?? this.attach(startWorker());
+    clearTimeout(slot.retirement);
+    slot.retirement = undefined;
+    const worker = slot.worker ?? this.attach(slot, startWorker());
     worker.ref();
     this.jobCounter += 1;
-    this.running = { number: this.jobCounter, job };
+    slot.running = { number: this.jobCounter, job };
     worker.postMessage({ job: this.jobCounter, texts: job.texts } satisfies ThreadRequest);
   }
 
-  private attach(worker: Worker): Worker {
-    this.worker = worker;
+  /** Out of bulk work: the helper's thread and its copy of the model go back to the system. */
+  private retire(slot: Slot): void {
+    if (slot.running || !this.slots.includes(slot)) return;
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    const worker = slot.worker;
+    slot.worker = undefined;
+    void worker?.terminate();
+  }
+
+  private attach(slot: Slot, worker: Worker): Worker {
+    slot.worker = worker;
     worker.on('message', (reply: ThreadReply) => {
       if (reply.type === 'load-failed') {
         // A restarted worker that cannot load the model fails what waits, rather than looping.
-        this.worker = undefined;
+        slot.worker = undefined;
         void worker.terminate();
         this.failAll(new Error(`the bundled embedding model did not load: ${reply.message}`));
         return;
       }
-      if ((reply.type !== 'vectors' && reply.type !== 'failed') || reply.job !== this.running?.number) return;
-      const { job } = this.running;
-      this.running = undefined;
+      if ((reply.type !== 'vectors' && reply.type !== 'failed') || reply.job !== slot.running?.number) return;
+      const { job } = slot.running;
+      slot.running = undefined;
       if (reply.type === 'vectors') job.resolve(reply.vectors);
       else job.reject(new Error(`embedding failed: ${reply.message}`));
       this.dispatch();
     });
-    worker.on('error', (error) => this.replaceCrashed(worker, error));
-    worker.on('exit', (code) => this.replaceCrashed(worker, new Error(`the embedding worker exited with code ${code}`)));
+    worker.on('error', (error) => this.replaceCrashed(slot, worker, error));
+    worker.on('exit', (code) => this.replaceCrashed(slot, worker, new Error(`the embedding worker exited with code ${code}`)));
     return worker;
   }
 
-  private replaceCrashed(worker: Worker, error: Error): void {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
-    const running = this.running;
-    this.running = undefined;
+  private replaceCrashed(slot: Slot, worker: Worker, error: Error): void {
+    if (slot.worker !== worker) return;
+    slot.worker = undefined;
+    const running = slot.running;
+    slot.running = undefined;
     running?.job.reject(new Error(`embedding failed: ${error.message}`));
     // Queued jobs are still good: the next dispatch starts a fresh worker for them.
     this.dispatch();
   }
 
   private failAll(error: Error): void {
-    const jobs = [...(this.running ? [this.running.job] : []), ...this.urgent.splice(0), ...this.background.splice(0)];
-    this.running = undefined;
+    const jobs = [...this.slots.flatMap((slot) => (slot.running ? [slot.running.job] : [])), ...this.urgent.splice(0), ...this.background.splice(0)];
+    for (const slot of this.slots) slot.running = undefined;
     for (const job of jobs) job.reject(error);
   }
 }

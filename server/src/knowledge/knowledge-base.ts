@@ -26,14 +26,23 @@ export interface KnowledgeBase {
 
 export class StoreUnavailableError extends Error {}
 
-export async function openKnowledgeBase(config: Config, database: Database, storeOverride?: VectorStoreName): Promise<KnowledgeBase> {
+/**
+ * `bulkThreads`: threads the bundled model may use for ingestion (see BundledModelOptions); the
+ * server keeps 1 for its memory budget, `npm run ingest` asks for more.
+ */
+export async function openKnowledgeBase(
+  config: Config,
+  database: Database,
+  storeOverride?: VectorStoreName,
+  options: { bulkThreads?: number } = {},
+): Promise<KnowledgeBase> {
   const catalog = new ChunkCatalog(database.db);
   const store = createVectorStore(config, database, storeOverride);
   if (config.embedding) {
     const embedder = await OpenAiCompatibleEmbedder.connect(config.embedding);
     return { catalog, store, embedder, queryEmbedder: new CachedEmbedder(embedder), indexing: new IndexingProgress(), close: async () => {} };
   }
-  const model = await BundledModelThread.start();
+  const model = await BundledModelThread.start({ bulkThreads: options.bulkThreads });
   return { catalog, store, embedder: model.bulk, queryEmbedder: new CachedEmbedder(model.query), indexing: new IndexingProgress(), close: () => model.close() };
 }
 

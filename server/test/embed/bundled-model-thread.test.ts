@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BundledEmbedder } from '../../src/embed/bundled-embedder.js';
 import { BundledModelThread } from '../../src/embed/bundled-model-thread-client.js';
 import { cosineSimilarity } from '../../src/embed/embedder.js';
@@ -68,6 +68,30 @@ describe('the bundled model on its worker thread', () => {
     await Promise.all([abandoned, next]);
     // At most the piece in the worker completes; the 49 others never run, and the next job is not behind them.
     expect(events).toEqual(['abandoned ingest rejected: AbortError', 'next job finished']);
+  });
+
+  it('spreads a long ingest over a second thread when allowed, keeps the order, and stops that thread afterwards', async () => {
+    const pooled = await BundledModelThread.start({ bulkThreads: 2 });
+    try {
+      const passages = Array.from({ length: 48 }, (_, index) => `Lesson ${index} shows how ${index % 2 === 0 ? 'a gripper' : 'a wheel'} is modelled in URDF.`);
+      let mostThreads = 0;
+      const sampler = setInterval(() => (mostThreads = Math.max(mostThreads, pooled.threads)), 5);
+      const [spread, single] = await Promise.all([pooled.bulk.embed(passages), thread.bulk.embed(passages)]);
+      clearInterval(sampler);
+      expect(mostThreads).toBe(2);
+      expect(spread).toHaveLength(48);
+      spread.forEach((vector, index) => expect(cosineSimilarity(vector, single[index] as Float32Array)).toBeCloseTo(1, 4));
+      // The helper stops once the ingest is over (after a short grace for the next batch)...
+      await vi.waitFor(() => expect(pooled.threads).toBe(1), { timeout: 5_000, interval: 50 });
+      // ...and a handful of passages (a small update) never starts one.
+      mostThreads = 0;
+      const smallSampler = setInterval(() => (mostThreads = Math.max(mostThreads, pooled.threads)), 5);
+      await pooled.bulk.embed(passages.slice(0, 8));
+      clearInterval(smallSampler);
+      expect(mostThreads).toBe(1);
+    } finally {
+      await pooled.close();
+    }
   });
 
   it('refuses work once closed', async () => {
