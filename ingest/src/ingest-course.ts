@@ -21,6 +21,7 @@ export interface VectorStorePort {
   prepare(embedder: { id: string; dimensions: number }): Promise<void>;
   upsert(points: readonly { id: string; vector: Float32Array; payload: Omit<IdentifiedChunk, 'id' | 'position'> }[]): Promise<void>;
   delete(ids: readonly string[]): Promise<void>;
+  startBulkLoad(incoming: number): Promise<void>;
   finishBulkLoad(): Promise<void>;
   reset(): Promise<void>;
   count(): Promise<number>;
@@ -96,10 +97,20 @@ export async function ingestCourse(
   const removed = [...known].filter(([id, { docPath }]) => !current.has(id) && !failedDocs.has(docPath)).map(([id]) => id);
 
   if (!options.dryRun) {
+    const embedBatch = (start: number) => {
+      const embedding = ports.embedder.embed(toEmbed.slice(start, start + EMBED_BATCH).map(embeddingInput), { signal: options.signal });
+      // Awaited on the next turn of the loop; until then a failure must not count as unhandled.
+      embedding.catch(() => undefined);
+      return embedding;
+    };
+    // The next batch is embedding while this one is written: the model never waits for the database.
+    let nextVectors = toEmbed.length > 0 ? embedBatch(0) : undefined;
+    if (toEmbed.length > 0) await ports.store.startBulkLoad(toEmbed.length);
     for (let start = 0; start < toEmbed.length; start += EMBED_BATCH) {
       options.signal?.throwIfAborted();
       const batch = toEmbed.slice(start, start + EMBED_BATCH);
-      const vectors = await ports.embedder.embed(batch.map(embeddingInput), { signal: options.signal });
+      const vectors = (await nextVectors) ?? [];
+      nextVectors = start + EMBED_BATCH < toEmbed.length ? embedBatch(start + EMBED_BATCH) : undefined;
       await ports.store.upsert(batch.map(({ id, position: _position, ...payload }, index) => ({ id, vector: vectors[index] as Float32Array, payload })));
       await ports.catalog.upsert(batch);
       options.onProgress?.(Math.min(start + EMBED_BATCH, toEmbed.length), toEmbed.length);

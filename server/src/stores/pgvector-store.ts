@@ -10,6 +10,10 @@ import {
 } from './vector-store.js';
 
 const UPSERT_BATCH = 200;
+/** Below this many incoming vectors, updating the index as they arrive beats rebuilding it. */
+const BULK_LOAD_MIN_VECTORS = 1_000;
+/** maintenance_work_mem for an index build: room for the graph of ~25,000 vectors of 512 dimensions. */
+const BUILD_MEMORY = '128MB';
 
 /**
  * Vectors in a table of the relational database, searched with pgvector's cosine distance and an
@@ -19,6 +23,7 @@ const UPSERT_BATCH = 200;
  */
 export class PgvectorStore implements VectorStore {
   private readonly table: string;
+  private readonly hnswIndex: string;
 
   constructor(
     private readonly db: DocentDb,
@@ -26,6 +31,7 @@ export class PgvectorStore implements VectorStore {
     readonly collection: string,
   ) {
     this.table = quoteIdentifier(`vectors_${collection}`);
+    this.hnswIndex = quoteIdentifier(`vectors_${collection}_hnsw_idx`);
   }
 
   async prepare(embedder: EmbedderIdentity): Promise<void> {
@@ -89,10 +95,31 @@ export class PgvectorStore implements VectorStore {
     return row?.count ?? 0;
   }
 
+  /**
+   * A load of more vectors than the table holds (a first ingest, a new site) goes in without the
+   * index, which is rebuilt once at the end: keeping an HNSW graph up to date row by row cost
+   * ~9 ms a row on PGlite, against ~2 ms a row to build it over the loaded data. Meanwhile
+   * search is exact, over a table no larger than the one being replaced.
+   */
+  async startBulkLoad(incoming: number): Promise<void> {
+    if (incoming >= BULK_LOAD_MIN_VECTORS && incoming > (await this.count())) {
+      await this.db.execute(sql.raw(`drop index if exists ${this.hnswIndex}`));
+    }
+  }
+
+  /**
+   * Builds the HNSW index if missing. The graph is built in memory while it fits in
+   * maintenance_work_mem and far slower once it spills (18,000 vectors on PGlite: 143 s at 16 MB,
+   * 38 s at 96 MB), so the limit is raised to BUILD_MEMORY for this build unless it is higher.
+   */
   async finishBulkLoad(): Promise<void> {
-    await this.db.execute(
-      sql.raw(`create index if not exists ${quoteIdentifier(`vectors_${this.collection}_hnsw_idx`)} on ${this.table} using hnsw (embedding vector_cosine_ops)`),
-    );
+    await this.db.transaction(async (tx) => {
+      await tx.execute(
+        sql`select set_config('maintenance_work_mem', ${BUILD_MEMORY}, true)
+            where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(${BUILD_MEMORY})`,
+      );
+      await tx.execute(sql.raw(`create index if not exists ${this.hnswIndex} on ${this.table} using hnsw (embedding vector_cosine_ops)`));
+    });
   }
 
   async reset(): Promise<void> {

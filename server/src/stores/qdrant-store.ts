@@ -99,6 +99,9 @@ export class QdrantStore implements VectorStore {
     return (await whenCollectionExists(this.client.count(this.collection, { exact: true })))?.count ?? 0;
   }
 
+  /** Qdrant indexes in the background as points arrive (and a rebuild writes beside the alias). */
+  async startBulkLoad(): Promise<void> {}
+
   async finishBulkLoad(): Promise<void> {
     if (!this.rebuilding) return;
     const previous = await this.physicalCollectionBehindAlias();

@@ -52,6 +52,8 @@ export interface VectorStore {
   deleteByDocument(docPath: string): Promise<void>;
   search(vector: Float32Array, limit: number): Promise<ScoredId[]>;
   count(): Promise<number>;
+  /** Called before writing `incoming` vectors: a store may set its index aside for a large load. */
+  startBulkLoad(incoming: number): Promise<void>;
   /** Called after a bulk load: builds the search index (HNSW builds best over loaded data). */
   finishBulkLoad(): Promise<void>;
   /**

@@ -75,6 +75,21 @@ export function vectorStoreBehaviour(name: string, open: () => Promise<StoreUnde
       expect(results.map((result) => result.id)).not.toContain(first?.id);
     });
 
+    it('keeps finding the nearest vectors during and after a large load', async () => {
+      const many = Array.from({ length: 1_200 }, (_, index) => point(index % DIMENSIONS, `bulk/${index}.md`, 0.2 + (index % 97) / 100));
+      // Tilted the other way from every bulk point (and from earlier tests' points), so it alone matches.
+      const exact = point(2, 'exact.md', -0.3);
+      await subject.store.startBulkLoad(many.length + 1);
+      await subject.store.upsert([exact, ...many.slice(0, 600)]);
+      expect((await subject.store.search(axisVector(2, -0.3), 1))[0]?.id).toBe(exact.id);
+      await subject.store.upsert(many.slice(600));
+      await subject.store.finishBulkLoad();
+      const [nearest] = await subject.store.search(axisVector(2, -0.3), 1);
+      expect(nearest?.id).toBe(exact.id);
+      expect(nearest?.score).toBeCloseTo(1, 4);
+      await subject.store.delete([exact, ...many].map((bulkPoint) => bulkPoint.id));
+    });
+
     it('refuses to mix vectors of another embedder until reset', async () => {
       await expect(subject.store.prepare({ id: 'other:model@1', dimensions: 384 })).rejects.toThrow(EmbedderMismatchError);
       await expect(subject.store.prepare({ id: 'other:model@1', dimensions: 384 })).rejects.toThrow(/npm run ingest -- --reset/);
