@@ -13,6 +13,13 @@ const WRITE_BATCH = 200;
 const CANDIDATE_TERM_SHARE = 0.1;
 /** ...unless the course is so small that this many chunks is still a useful match. */
 const CANDIDATE_TERM_FLOOR = 20;
+/**
+ * Candidates scored in full BM25, per wanted result (at least PRESELECT_MIN), chosen by the IDF of
+ * the query terms they hold: on 20,000 chunks a query's terms find thousands of passages, and
+ * reading every one cost 60–270 ms (npm run bench:retrieval).
+ */
+const PRESELECT_PER_RESULT = 10;
+const PRESELECT_MIN = 200;
 /** BM25's usual term-frequency saturation and length normalisation. */
 const BM25_K1 = 1.2;
 const BM25_B = 0.75;
@@ -147,7 +154,8 @@ export class ChunkCatalog {
    * and stop words are PostgreSQL's English configuration. Candidates are the passages holding at
    * least one term found in at most CANDIDATE_TERM_SHARE of the chunks (or, when every term is
    * common, its two rarest), so a common word never makes a query rank the whole course; once
-   * found, a candidate is scored with every query term. `coverage` is the share of the query's
+   * found, a candidate is scored with every query term (the PRESELECT best by the query terms'
+   * IDF it holds, on a large course). `coverage` is the share of the query's
    * IDF weight the passage holds (a query word the course never uses weighs most): how much of what
    * was asked the passage speaks of at all, comparable across courses, unlike the BM25 score.
    */
@@ -165,7 +173,8 @@ export class ChunkCatalog {
                    ln(1 + ((select n from stats) - coalesce(s.chunk_count, 0) + 0.5) / (coalesce(s.chunk_count, 0) + 0.5))
                      * (case when t.lexeme in (select e.lexeme from unnest(to_tsvector('english', ${emphasis})) as e) then ${EMPHASIS_WEIGHT}::float8 else 1 end) as idf,
                    coalesce(s.chunk_count, 0) > 0
-                     and s.chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int) as selective
+                     and s.chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int) as selective,
+                   to_tsquery('simple', quote_literal(t.lexeme)) as term_query
             from unnest(to_tsvector('english', ${query})) as t
             left join course_term_stats s on s.lexeme = t.lexeme
           ),
@@ -181,17 +190,25 @@ export class ChunkCatalog {
           q as (
             select to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) as query from chosen
           ),
-          candidates as (
-            select c.id, c.search_document, length(c.search_document)::float8 as length
-            from course_chunks c, q
+          candidates as materialized (
+            select c.id, c.search_document from course_chunks c, q
             where q.query is not null and c.search_document @@ q.query
           ),
+          -- Which query terms each candidate holds: one lookup per term, not a scan of the passage.
+          -- Only the best by that measure are scored in full (unnesting a passage is the costly part).
+          matched as (
+            select candidates.id, candidates.search_document,
+                   (select sum(terms.idf) from terms where candidates.search_document @@ terms.term_query) as matched_idf
+            from candidates
+            order by matched_idf desc, candidates.id
+            limit greatest(${limit}::int * ${PRESELECT_PER_RESULT}::int, ${PRESELECT_MIN}::int)
+          ),
           frequencies as (
-            select candidates.id, candidates.length, terms.idf,
+            select matched.id, length(matched.search_document)::float8 as length, terms.idf,
                    coalesce(cardinality(array_positions(u.weights, 'B')), 0)
                      + ${HEADING_WEIGHT}::float8 * coalesce(cardinality(array_positions(u.weights, 'A')), 0) as frequency
-            from candidates
-            cross join lateral unnest(candidates.search_document) as u
+            from matched
+            cross join lateral unnest(matched.search_document) as u
             join terms on terms.lexeme = u.lexeme
           )
           select f.id::text as id,
