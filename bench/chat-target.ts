@@ -4,6 +4,7 @@
  * or on a scratch PostgreSQL database (`postgres`), with the bundled course ingested before it
  * listens. Prints `LISTENING <port>` on stderr; stops and cleans up on SIGTERM.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +20,7 @@ const scratch = backend === 'postgres' ? await createScratchPostgres() : undefin
 const config = loadConfig({
   NODE_ENV: 'production',
   DATA_DIR: dataDir,
-  SECRET_KEY: 'b'.repeat(64),
+  SECRET_KEY: randomBytes(32).toString('hex'),
   CORS_ORIGINS: 'https://bench.example.com', PUBLIC_URL: 'https://bench.example.com', REQUIRE_EMAIL_VERIFICATION: 'false',
   LOG_LEVEL: 'warn',
   // The load comes from one address; the benchmark measures answering, not the limiter.

@@ -4,6 +4,7 @@
  * logs at the level given as the second argument, written to stdout); `bare` is Fastify with one
  * hello route and nothing else. Prints `LISTENING <port>` on stderr.
  */
+import { randomBytes } from 'node:crypto';
 import { rmSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +24,7 @@ async function start(): Promise<{ port: number; close(): Promise<void> }> {
   const { buildApp } = await import('../server/src/app.js');
   const { loadConfig } = await import('../server/src/config.js');
   const dataDir = mkdtempSync(join(tmpdir(), 'docent-bench-'));
-  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: 'b'.repeat(64), CORS_ORIGINS: 'https://bench.example.com', PUBLIC_URL: 'https://bench.example.com', REQUIRE_EMAIL_VERIFICATION: 'false', LOG_LEVEL: logLevel });
+  const config = loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, SECRET_KEY: randomBytes(32).toString('hex'), CORS_ORIGINS: 'https://bench.example.com', PUBLIC_URL: 'https://bench.example.com', REQUIRE_EMAIL_VERIFICATION: 'false', LOG_LEVEL: logLevel });
   // Logs go to stdout exactly as in production; the benchmark points stdout at /dev/null.
   const app = await buildApp(config);
   await app.listen({ port: 0, host: '127.0.0.1' });
