@@ -25,7 +25,6 @@ import { normalize } from '../server/src/embed/embedder.js';
 import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES } from '../server/src/knowledge/bundled-course.js';
 import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
 import { retrieveRelevantChunks } from '../server/src/rag/retrieval/retrieve.js';
-import { SEARCH_BREADTH } from '../server/src/stores/pgvector-store.js';
 import type { CatalogChunk } from '../server/src/stores/chunk-catalog.js';
 import { EVAL_QUESTIONS, percentile } from './bench-support.js';
 import { DiskCachedEmbedder } from './eval/embedding-cache.js';
@@ -94,11 +93,7 @@ async function measureSearch(target: Target, questions: readonly string[], query
     searchMs.push(await time(() => retrieveRelevantChunks({ ...target.knowledge, queryEmbedder: target.knowledge.embedder }, question, 5)));
     const literal = `[${Array.from(queryVectors[index] ?? []).join(',')}]`;
     // The store's own statement, sent straight to the driver: what remains is the store's overhead.
-    const raw = () =>
-      target.database.db.transaction(async (tx) => {
-        await tx.execute(sql`select set_config('hnsw.ef_search', ${String(SEARCH_BREADTH)}, true)`);
-        return queryRows(tx, sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score from ${sql.raw(table)} order by embedding <=> ${literal}::vector limit ${20}`);
-      });
+    const raw = () => queryRows(target.database.db, sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score from ${sql.raw(table)} order by embedding <=> ${literal}::vector limit ${20}`);
     const store = () => target.knowledge.store.search(queryVectors[index] ?? new Float32Array(), 20);
     // Each timed twice, interleaved, keeping the faster: neither gets a warmer cache by going second.
     const [rawFirst, storeFirst, rawSecond, storeSecond] = [await time(raw), await time(store), await time(raw), await time(store)];

@@ -39,6 +39,15 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPostgresDatabase(options.databaseUrl, options.log);
 }
 
+/**
+ * Candidates an HNSW search keeps while walking the graph (pgvector's hnsw.ef_search), set for
+ * every connection when it opens, so a search pays nothing for it. On 20,000 real chunks with
+ * versioned near-copies (npm run bench:retrieval), recall@10 against exact search was 0.87 at
+ * pgvector's default of 40, 0.95 at 100 and 0.96 at 200. Behind a transaction pooler a session
+ * setting does not hold, and the default applies.
+ */
+export const HNSW_SEARCH_BREADTH = 100;
+
 async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireDataDirLock(join(dataDir, 'pglite.lock'));
@@ -47,6 +56,7 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
     await createPgliteClusterIfMissing(directory);
     const client = await PGlite.create(directory, { extensions: { vector }, startParams: PGLITE_START_PARAMS });
     await client.exec('create extension if not exists vector');
+    await client.exec(`set hnsw.ef_search = ${HNSW_SEARCH_BREADTH}`);
     return {
       kind: 'pglite',
       db: drizzlePglite(client, { schema }),
@@ -75,6 +85,8 @@ async function openPostgresDatabase(databaseUrl: string, log: Logger): Promise<D
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'docent',
+    // A startup parameter, so it costs no round trip; poolers such as PgBouncer refuse unknown ones.
+    ...(transactionPooler ? {} : { options: `-c hnsw.ef_search=${HNSW_SEARCH_BREADTH}` }),
   });
   // When the server goes away, every connection emits 'error': idle ones through the pool, and
   // checked-out ones (between a transaction's queries, say) on the client itself. An 'error' with

@@ -12,13 +12,6 @@ import {
 const UPSERT_BATCH = 200;
 /** Below this many incoming vectors, updating the index as they arrive beats rebuilding it. */
 const BULK_LOAD_MIN_VECTORS = 1_000;
-/**
- * Candidates an HNSW search keeps while walking the graph (hnsw.ef_search). On 20,000 real chunks
- * with versioned near-copies (npm run bench:retrieval), recall@10 against exact search was 0.87 at
- * pgvector's default of 40, 0.95 at 100 and 0.96 at 200, which cost 5 ms more per search on PGlite
- * than the default at the bundled course's size (100: 3.5 ms more).
- */
-export const SEARCH_BREADTH = 100;
 /** maintenance_work_mem for an index build: room for the graph of ~25,000 vectors of 512 dimensions. */
 const BUILD_MEMORY = '128MB';
 
@@ -80,21 +73,15 @@ export class PgvectorStore implements VectorStore {
     await this.db.execute(sql`delete from ${sql.raw(this.table)} where doc_path = ${docPath}`);
   }
 
-  /**
-   * The HNSW search explores SEARCH_BREADTH candidates (pgvector's default, 40, is raised for this
-   * transaction only, so it also holds behind a transaction-pooling proxy).
-   */
+  /** How widely the HNSW search looks is a connection setting: HNSW_SEARCH_BREADTH in database.ts. */
   async search(vector: Float32Array, limit: number): Promise<ScoredId[]> {
     const literal = vectorLiteral(vector);
     try {
-      const rows = await this.db.transaction(async (tx) => {
-        await tx.execute(sql`select set_config('hnsw.ef_search', ${String(SEARCH_BREADTH)}, true)`);
-        return queryRows<{ id: string; score: number }>(
-          tx,
-          sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score
-              from ${sql.raw(this.table)} order by embedding <=> ${literal}::vector limit ${limit}`,
-        );
-      });
+      const rows = await queryRows<{ id: string; score: number }>(
+        this.db,
+        sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score
+            from ${sql.raw(this.table)} order by embedding <=> ${literal}::vector limit ${limit}`,
+      );
       return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
     } catch (error) {
       // Nothing ingested yet: the collection's table does not exist, so nothing can match.
