@@ -53,6 +53,7 @@ describe('deploy/Dockerfile', () => {
       'build /app/ingest/dist',
       'build /app/protocol/dist',
       'build /app/server/dist',
+      'build /app/server/pglite-template',
       'build /app/widget/dist',
       'prod-deps /app/node_modules',
     ]);

@@ -171,7 +171,9 @@ describe('deploy/Dockerfile, built and run without Docker', () => {
       expect(existsSync(join(folder, 'node_modules')), `${folder}/node_modules would be visible to the server`).toBe(false);
     }
     expect(readdirSync(appDir).sort()).toEqual(['course', 'ingest', 'node_modules', 'package.json', 'protocol', 'server', 'widget']);
-    expect(readdirSync(join(appDir, 'server')).sort()).toEqual(['compile.mjs', 'dist', 'drizzle', 'package.json']);
+    expect(readdirSync(join(appDir, 'server')).sort()).toEqual(['compile.mjs', 'dist', 'drizzle', 'package.json', 'pglite-template']);
+    // The empty cluster a first start loads instead of running initdb.
+    expect(readdirSync(join(appDir, 'server', 'pglite-template'))).toEqual([expect.stringMatching(/^cluster-[\d.]+\.tar\.gz$/)]);
     for (const workspace of ['protocol', 'ingest']) expect(readdirSync(join(appDir, workspace)).sort()).toEqual(['dist', 'package.json']);
     expect([...walk(appDir)].filter((path) => path.endsWith('.ts') && !path.endsWith('.d.ts') && !relative(appDir, path).startsWith('node_modules/')), 'TypeScript sources').toEqual([]);
     expect(readdirSync(join(appDir, 'widget')).sort()).toEqual(['dist', 'package.json']);
