@@ -85,8 +85,6 @@ async function openPostgresDatabase(databaseUrl: string, log: Logger): Promise<D
     idleTimeoutMillis: 30_000,
     keepAlive: true,
     application_name: 'docent',
-    // A startup parameter, so it costs no round trip; poolers such as PgBouncer refuse unknown ones.
-    ...(transactionPooler ? {} : { options: `-c hnsw.ef_search=${HNSW_SEARCH_BREADTH}` }),
   });
   // When the server goes away, every connection emits 'error': idle ones through the pool, and
   // checked-out ones (between a transaction's queries, say) on the client itself. An 'error' with
@@ -120,6 +118,11 @@ function parsePostgresUrl(databaseUrl: string): { connectionString: string; tran
   url.searchParams.delete('pgbouncer');
   if (['prefer', 'require', 'verify-ca'].includes(url.searchParams.get('sslmode') ?? '')) {
     url.searchParams.set('sslmode', 'verify-full');
+  }
+  // A startup parameter, so it costs no round trip; added to any `options` the URL already carries
+  // (Neon's endpoint=…, say). Poolers such as PgBouncer refuse unknown startup parameters.
+  if (!transactionPooler) {
+    url.searchParams.set('options', [url.searchParams.get('options'), `-c hnsw.ef_search=${HNSW_SEARCH_BREADTH}`].filter(Boolean).join(' '));
   }
   return { connectionString: url.toString(), transactionPooler };
 }
