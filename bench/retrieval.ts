@@ -26,6 +26,7 @@ import { BUNDLED_COURSE_DIR, BUNDLED_COURSE_ROUTES } from '../server/src/knowled
 import { openKnowledgeBase, type KnowledgeBase } from '../server/src/knowledge/knowledge-base.js';
 import { retrieveRelevantChunks } from '../server/src/rag/retrieval/retrieve.js';
 import type { CatalogChunk } from '../server/src/stores/chunk-catalog.js';
+import { vectorLiteral, vectorTableOf } from '../server/src/stores/pgvector-store.js';
 import { EVAL_QUESTIONS, percentile } from './bench-support.js';
 import { DiskCachedEmbedder } from './eval/embedding-cache.js';
 import { annRecallAtK } from './retrieval/ann-recall.js';
@@ -86,12 +87,12 @@ async function measureSearch(target: Target, questions: readonly string[], query
   const searchMs: number[] = [];
   const rawMs: number[] = [];
   const storeDenseMs: number[] = [];
-  const table = `"vectors_${target.knowledge.store.collection}"`;
+  const table = vectorTableOf(target.knowledge.store.collection);
   for (const [index, question] of questions.entries()) {
     embedMs.push(await time(() => target.knowledge.embedder.embed([question])));
     // The full path, with the query embedding computed (the query cache is bypassed on purpose).
     searchMs.push(await time(() => retrieveRelevantChunks({ ...target.knowledge, queryEmbedder: target.knowledge.embedder }, question, 5)));
-    const literal = `[${Array.from(queryVectors[index] ?? []).join(',')}]`;
+    const literal = vectorLiteral(queryVectors[index] ?? new Float32Array());
     // The store's own statement, sent straight to the driver: what remains is the store's overhead.
     const raw = () => queryRows(target.database.db, sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score from ${sql.raw(table)} order by embedding <=> ${literal}::vector limit ${20}`);
     const store = () => target.knowledge.store.search(queryVectors[index] ?? new Float32Array(), 20);

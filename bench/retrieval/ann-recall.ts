@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { queryRows, type DocentDb } from '../../server/src/db/database.js';
+import { vectorLiteral, vectorTableOf } from '../../server/src/stores/pgvector-store.js';
 import type { VectorStore } from '../../server/src/stores/vector-store.js';
 
 /**
@@ -8,10 +9,10 @@ import type { VectorStore } from '../../server/src/stores/vector-store.js';
  * ORDER BY with index scans switched off for that one transaction, so PostgreSQL scans every vector.
  */
 export async function annRecallAtK(db: DocentDb, store: VectorStore, queryVectors: readonly Float32Array[], k: number): Promise<number> {
-  const table = sql.raw(`"vectors_${store.collection.replaceAll('"', '""')}"`);
+  const table = sql.raw(vectorTableOf(store.collection));
   let found = 0;
   for (const vector of queryVectors) {
-    const literal = `[${Array.from(vector).join(',')}]`;
+    const literal = vectorLiteral(vector);
     const approximate = new Set((await store.search(vector, k)).map((match) => match.id));
     const exact = await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_indexscan = off`);

@@ -34,10 +34,12 @@ export async function writePgliteTemplate(target: string): Promise<void> {
  * system when it exits, before the server loads anything else. The child runs plain CommonJS: it
  * needs no TypeScript loader, compiled or not.
  */
-export async function createPgliteClusterIfMissing(directory: string, templatePath = pgliteTemplatePath()): Promise<void> {
+export async function createPgliteClusterIfMissing(directory: string, templatePath?: string): Promise<void> {
   if (existsSync(join(directory, 'PG_VERSION'))) return;
   const pglitePath = createRequire(import.meta.url).resolve('@electric-sql/pglite');
-  const template = existsSync(templatePath) ? templatePath : null;
+  // Looked up only here: an existing cluster (every start but the first) needs no template.
+  const candidate = templatePath ?? pgliteTemplatePath();
+  const template = existsSync(candidate) ? candidate : null;
   const source = `
     const [pglitePath, directory, startParams, template] = JSON.parse(process.argv[1]);
     const loadDataDir = template === null ? undefined : new Blob([require('node:fs').readFileSync(template)]);

@@ -8,4 +8,5 @@ import { existsSync } from 'node:fs';
 import { pgliteTemplatePath } from './pglite-template-path.js';
 
 // PGlite is loaded only when there is something to write: most builds find the template there.
-if (!existsSync(pgliteTemplatePath())) await (await import('./pglite-memory.js')).writePgliteTemplate(pgliteTemplatePath());
+const target = pgliteTemplatePath();
+if (!existsSync(target)) await (await import('./pglite-memory.js')).writePgliteTemplate(target);

@@ -30,7 +30,7 @@ export class PgvectorStore implements VectorStore {
     readonly name: 'pglite' | 'pgvector',
     readonly collection: string,
   ) {
-    this.table = quoteIdentifier(`vectors_${collection}`);
+    this.table = vectorTableOf(collection);
     this.hnswIndex = quoteIdentifier(`vectors_${collection}_hnsw_idx`);
   }
 
@@ -156,8 +156,13 @@ function isUndefinedTable(error: unknown): boolean {
 }
 
 /** pgvector's text form: `[0.1,0.2,...]`. */
-function vectorLiteral(vector: Float32Array): string {
+export function vectorLiteral(vector: Float32Array): string {
   return `[${Array.from(vector).join(',')}]`;
+}
+
+/** The table holding a collection's vectors, quoted for SQL. */
+export function vectorTableOf(collection: string): string {
+  return quoteIdentifier(`vectors_${collection}`);
 }
 
 function quoteIdentifier(name: string): string {
