@@ -29,7 +29,8 @@ const model = config.embedding ? undefined : await BundledModelThread.start();
 const remote = config.embedding ? await OpenAiCompatibleEmbedder.connect(config.embedding) : undefined;
 const bulk = new DiskCachedEmbedder(remote ?? (model as BundledModelThread).bulk);
 const query = new CachedEmbedder(remote ?? (model as BundledModelThread).query);
-const generator = createGenerator(config);
+// The disk cache serves the answer's sentences too: a rerun measures the same answers in seconds.
+const generator = createGenerator(config, bulk);
 const minDenseScore = config.chat.minDenseScore ?? defaultMinDenseScore(bulk.id);
 
 const evaluations: CorpusEvaluation[] = [];

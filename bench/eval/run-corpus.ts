@@ -89,6 +89,7 @@ export async function evaluateCorpus(corpus: EvalCorpus, config: Config, embedde
       store: createVectorStore({ ...config, databaseUrl: undefined, qdrant: { ...config.qdrant, url: undefined } }, database, 'pglite'),
       embedder: embedders.bulk,
       queryEmbedder: embedders.query,
+      sentenceEmbedder: embedders.bulk,
       indexing: new IndexingProgress(),
       close: async () => {},
     };

@@ -59,15 +59,18 @@ export interface BundledModelOptions {
 
 /**
  * The bundled model on a worker thread of its own, so embedding never stalls request handling.
- * Two views share the one model: `query` (readers' questions, served first) and `bulk`
- * (ingestion), which may also spread over helper threads (see BundledModelOptions). A crashed
- * worker fails the job it held and is started again on the next job.
+ * Three views share the one model, served in this order: `query` (readers' questions),
+ * `sentences` (an answer's candidate sentences, in pieces, so a question overtakes them) and
+ * `bulk` (ingestion), which may also spread over helper threads (see BundledModelOptions). A
+ * crashed worker fails the job it held and is started again on the next job.
  */
 export class BundledModelThread {
   readonly query: Embedder;
+  readonly sentences: Embedder;
   readonly bulk: Embedder;
   private readonly slots: Slot[] = [];
   private readonly urgent: Job[] = [];
+  private readonly answering: Job[] = [];
   private readonly background: Job[] = [];
   private jobCounter = 0;
   private closed = false;
@@ -78,7 +81,8 @@ export class BundledModelThread {
     private readonly bulkThreads: number,
   ) {
     this.query = this.view((texts) => this.enqueue(texts, this.urgent));
-    this.bulk = this.view((texts, options) => this.embedInPieces(texts, options?.signal));
+    this.sentences = this.view((texts, options) => this.embedInPieces(texts, this.answering, options?.signal));
+    this.bulk = this.view((texts, options) => this.embedInPieces(texts, this.background, options?.signal));
     const first: Slot = { worker: undefined, running: undefined, helper: false };
     this.slots.push(first);
     this.attach(first, worker);
@@ -118,21 +122,21 @@ export class BundledModelThread {
   }
 
   /**
-   * Bulk work in pieces behind readers' questions. On abort, the pieces still queued are dropped and
+   * Work in pieces behind readers' questions. On abort, the pieces still queued are dropped and
    * the call rejects at once: a shutdown waits for at most the pieces the workers are computing.
    */
-  private async embedInPieces(texts: string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+  private async embedInPieces(texts: string[], queue: Job[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
     signal?.throwIfAborted();
     const queued: Job[] = [];
     const pieces: Promise<Float32Array[]>[] = [];
     for (let start = 0; start < texts.length; start += PIECE_SIZE) {
-      pieces.push(this.enqueue(texts.slice(start, start + PIECE_SIZE), this.background, (job) => queued.push(job)));
+      pieces.push(this.enqueue(texts.slice(start, start + PIECE_SIZE), queue, (job) => queued.push(job)));
     }
     const dropQueued = () => {
       for (const job of queued) {
-        const index = this.background.indexOf(job);
+        const index = queue.indexOf(job);
         if (index === -1) continue;
-        this.background.splice(index, 1);
+        queue.splice(index, 1);
         job.reject(signal?.reason instanceof Error ? signal.reason : new Error('embedding abandoned'));
       }
     };
@@ -170,7 +174,7 @@ export class BundledModelThread {
 
   private feed(slot: Slot): void {
     if (slot.running) return;
-    const job = (slot.helper ? undefined : this.urgent.shift()) ?? this.background.shift();
+    const job = (slot.helper ? undefined : (this.urgent.shift() ?? this.answering.shift())) ?? this.background.shift();
     if (!job) {
       // Idle: an idle worker must not keep a finished command-line process alive.
       slot.worker?.unref();
@@ -228,7 +232,7 @@ export class BundledModelThread {
   }
 
   private failAll(error: Error): void {
-    const jobs = [...this.slots.flatMap((slot) => (slot.running ? [slot.running.job] : [])), ...this.urgent.splice(0), ...this.background.splice(0)];
+    const jobs = [...this.slots.flatMap((slot) => (slot.running ? [slot.running.job] : [])), ...this.urgent.splice(0), ...this.answering.splice(0), ...this.background.splice(0)];
     for (const slot of this.slots) slot.running = undefined;
     for (const job of jobs) job.reject(error);
   }

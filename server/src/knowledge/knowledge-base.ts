@@ -18,6 +18,12 @@ export interface KnowledgeBase {
   embedder: Embedder;
   /** For questions: recent questions are answered from a cache. */
   queryEmbedder: Embedder;
+  /**
+   * For answers: the sentences of the retrieved passages, scored against the question. Served
+   * after questions and before ingestion; cached apart from questions, since popular sections come
+   * back answer after answer.
+   */
+  sentenceEmbedder: Embedder;
   /** Set while the course is being indexed from scratch (answers are then partial). */
   indexing: IndexingProgress;
   /** Stops the embedding model's worker thread, if any. */
@@ -25,6 +31,9 @@ export interface KnowledgeBase {
 }
 
 export class StoreUnavailableError extends Error {}
+
+/** Sentence vectors kept for answers: ~4,000 × 512 floats is about 8 MiB, the sentences of a few hundred sections. */
+const SENTENCES_CACHED = 4_000;
 
 /**
  * `bulkThreads`: threads the bundled model may use for ingestion (see BundledModelOptions); the
@@ -40,10 +49,18 @@ export async function openKnowledgeBase(
   const store = createVectorStore(config, database, storeOverride);
   if (config.embedding) {
     const embedder = await OpenAiCompatibleEmbedder.connect(config.embedding);
-    return { catalog, store, embedder, queryEmbedder: new CachedEmbedder(embedder), indexing: new IndexingProgress(), close: async () => {} };
+    return { catalog, store, embedder, queryEmbedder: new CachedEmbedder(embedder), sentenceEmbedder: new CachedEmbedder(embedder, SENTENCES_CACHED), indexing: new IndexingProgress(), close: async () => {} };
   }
   const model = await BundledModelThread.start({ bulkThreads: options.bulkThreads });
-  return { catalog, store, embedder: model.bulk, queryEmbedder: new CachedEmbedder(model.query), indexing: new IndexingProgress(), close: () => model.close() };
+  return {
+    catalog,
+    store,
+    embedder: model.bulk,
+    queryEmbedder: new CachedEmbedder(model.query),
+    sentenceEmbedder: new CachedEmbedder(model.sentences, SENTENCES_CACHED),
+    indexing: new IndexingProgress(),
+    close: () => model.close(),
+  };
 }
 
 /** Qdrant when `QDRANT_URL` is set, else pgvector inside the database Docent already uses. */

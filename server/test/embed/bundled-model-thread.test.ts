@@ -38,6 +38,20 @@ describe('the bundled model on its worker thread', () => {
     expect(questionVectors).toHaveLength(1);
   });
 
+  it("scores an answer's sentences after readers' questions and before ingestion", async () => {
+    const finished: string[] = [];
+    const note = (name: string) => (vectors: Float32Array[]) => {
+      finished.push(name);
+      return vectors;
+    };
+    const bulk = thread.bulk.embed(Array.from({ length: 24 }, (_, index) => `Passage ${index}: a servo holds joint ${index} at its target angle.`)).then(note('bulk'));
+    const sentences = thread.sentences.embed(Array.from({ length: 8 }, (_, index) => `Sentence ${index} of the answer's passages.`)).then(note('sentences'));
+    const question = thread.query.embed(['what holds a joint at its angle?']).then(note('question'));
+    const [, sentenceVectors] = await Promise.all([bulk, sentences, question]);
+    expect(finished).toEqual(['question', 'sentences', 'bulk']);
+    expect(sentenceVectors).toHaveLength(8);
+  });
+
   it('keeps the event loop free while the model computes', async () => {
     const passages = Array.from({ length: 24 }, (_, index) => `Section ${index} explains inverse kinematics for a six-axis arm in detail.`);
     let longestStallMs = 0;

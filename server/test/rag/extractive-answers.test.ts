@@ -66,6 +66,16 @@ Every relief valve leaves the factory with settings that suit most power units:
 Now and then two relief valves end up fitted on the same pressure line. Only the one with the lower crack pressure ever opens; the other stays shut and hides its own faults. Plug the spare port or remove the second valve.
 `;
 
+const PUBLISHING_PAGE = `---
+title: Publishing the manual
+---
+# Publishing the manual
+
+## Routes
+
+Routes are generated from file paths. You may accidentally create multiple pages that are meant to be accessed on the same route. When this happens, the build warns you about duplicate routes, but the site will still be built successfully. Routes are sorted by path before they are written. Trailing slashes are added when the trailingSlash option is true. The page that was created last will be accessible, but it will override other conflicting pages. Static assets are copied as they are.
+`;
+
 async function ask(server: ChatServer, message: string) {
   const call = await postChat(server.url, { message });
   const { events } = await readEvents(call.response);
@@ -79,6 +89,7 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     mkdirSync(join(docs.path, 'hydraulics'));
     writeFileSync(join(docs.path, 'hydraulics', 'pumps.md'), PUMPS_PAGE);
     writeFileSync(join(docs.path, 'hydraulics', 'valves.md'), VALVES_PAGE);
+    writeFileSync(join(docs.path, 'hydraulics', 'publishing.md'), PUBLISHING_PAGE);
     server = await startChatServer('pglite', {}, docs.path);
   });
   afterAll(async () => {
@@ -130,6 +141,13 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
   it('quotes the sentence that continues the one it leads with', async () => {
     const { answer } = await ask(server, 'Two relief valves are fitted on the same line. What happens?');
     expect(answer).toMatch(/two relief valves end up fitted on the same pressure line \[\d\]\. Only the one with the lower crack pressure ever opens/);
+  });
+
+  it('adds the sentence that answers a paraphrase though it shares no rare word with it (the sentence model)', async () => {
+    const { answer } = await ask(server, 'I accidentally made multiple pages on the same route. Which one do visitors actually get to see?');
+    // The lead shares the question's words; the answer itself ("the one created last") shares none.
+    expect(answer).toMatch(/^You may accidentally create multiple pages/);
+    expect(answer).toMatch(/The page that was created last will be accessible, but it will override other conflicting pages \[\d\]\./);
   });
 
   it('answers in at most five cited sentences', async () => {

@@ -3,6 +3,8 @@ import { NO_USAGE } from './generator.js';
 import { readPassage, type PassageUnit } from './passage-units.js';
 import { readIntent, type QuestionIntent } from './question-intent.js';
 import { chooseUnits, type ChosenUnit } from './choose-units.js';
+import { unitCloseness, type UnitCloseness } from './sentence-closeness.js';
+import type { Embedder } from '../../embed/embedder.js';
 
 /**
  * The default generator, needing no model or key: it answers with the course's own words. It leads
@@ -11,30 +13,47 @@ import { chooseUnits, type ChosenUnit } from './choose-units.js';
  * adds a few supporting sentences in reading order, each followed by its citation. Lists are
  * quoted whole with the sentence introducing them; questions, exercise prompts and template text
  * are never quoted; a sentence that opens with "It"/"This" comes with what it refers to. It
- * quotes; it never invents.
+ * quotes; it never invents. Given a sentence model, the sentences closest in meaning to the
+ * question count too (see sentence-closeness.ts).
  */
 export class ExtractiveGenerator implements Generator {
   readonly name = 'extractive';
 
+  constructor(private readonly sentenceEmbedder?: Embedder) {}
+
   async *generate(request: GenerationRequest): AsyncIterable<GenerationEvent> {
     const intent = readIntent(request.question);
     const passages = request.sources.map((source) => readPassage(source.text));
-    const chosen = chooseUnits({ question: request.question, intent, sources: request.sources, passages });
-    if (chosen.length === 0 && request.sources.length > 0) {
+    const choose = (closeness?: UnitCloseness) => chooseUnits({ question: request.question, intent, sources: request.sources, passages, closeness });
+    // The lead is chosen by shared words alone, so it is sent at once; the sentence model (a few
+    // hundred milliseconds when the passages' sentences are not cached) then picks what supports it.
+    const byWords = choose();
+    const [lead] = byWords;
+    const chosen: ChosenUnit[] = [];
+    if (lead !== undefined) {
+      chosen.push(lead);
+      yield { type: 'delta', text: render(lead, request.sources[lead.sourceIndex] as GroundingSource, undefined) };
+    }
+    const closeness = this.sentenceEmbedder && (await unitCloseness(this.sentenceEmbedder, request.question, request.sources, passages, request.signal));
+    const rest = closeness || lead === undefined ? choose(closeness || undefined).filter((unit) => !sameUnit(unit, lead)) : byWords.slice(1);
+    if (lead === undefined && rest.length === 0 && request.sources.length > 0) {
       // Close passages, but no sentence of them that can be quoted as an answer: point at them.
       yield { type: 'delta', text: `No sentence of the course answers this directly; the closest sections are ${request.sources.map((source) => `[${source.id}]`).join(', ')}.` };
     }
-    let previous: ChosenUnit | undefined;
-    for (const unit of chosen) {
+    for (const unit of rest) {
       if (request.signal.aborted) return;
       const source = request.sources[unit.sourceIndex] as GroundingSource;
-      yield { type: 'delta', text: `${separatorBetween(previous, unit)}${render(unit, source, previous)}` };
-      previous = unit;
+      yield { type: 'delta', text: `${separatorBetween(chosen.at(-1), unit)}${render(unit, source, chosen.at(-1))}` };
+      chosen.push(unit);
     }
     const code = wantsCodeBlock(intent, chosen) ? firstCodeBlock(request.sources, passages, chosen) : undefined;
     if (code) yield { type: 'delta', text: `\n\n${code.block}\n\n(Code from [${code.sourceId}].)` };
     yield { type: 'usage', usage: NO_USAGE };
   }
+}
+
+function sameUnit(a: ChosenUnit, b: ChosenUnit | undefined): boolean {
+  return b !== undefined && a.sourceIndex === b.sourceIndex && a.unit === b.unit;
 }
 
 function separatorBetween(previous: ChosenUnit | undefined, next: ChosenUnit): string {
