@@ -3,7 +3,7 @@ import { NO_USAGE } from './generator.js';
 import { readPassage, type PassageUnit } from './passage-units.js';
 import { readIntent, type QuestionIntent } from './question-intent.js';
 import { chooseUnits, type ChosenUnit } from './choose-units.js';
-import { unitCloseness, type UnitCloseness } from './sentence-closeness.js';
+import { SentenceScorer, type UnitCloseness } from './sentence-closeness.js';
 import type { Embedder } from '../../embed/embedder.js';
 
 /**
@@ -19,7 +19,11 @@ import type { Embedder } from '../../embed/embedder.js';
 export class ExtractiveGenerator implements Generator {
   readonly name = 'extractive';
 
-  constructor(private readonly sentenceEmbedder?: Embedder) {}
+  private readonly scorer: SentenceScorer | undefined;
+
+  constructor(sentenceEmbedder?: Embedder) {
+    this.scorer = sentenceEmbedder && new SentenceScorer(sentenceEmbedder);
+  }
 
   async *generate(request: GenerationRequest): AsyncIterable<GenerationEvent> {
     const intent = readIntent(request.question);
@@ -34,8 +38,8 @@ export class ExtractiveGenerator implements Generator {
       chosen.push(lead);
       yield { type: 'delta', text: render(lead, request.sources[lead.sourceIndex] as GroundingSource, undefined) };
     }
-    const closeness = this.sentenceEmbedder && (await unitCloseness(this.sentenceEmbedder, request.question, request.sources, passages, request.signal));
-    const rest = closeness || lead === undefined ? choose(closeness || undefined).filter((unit) => !sameUnit(unit, lead)) : byWords.slice(1);
+    const closeness = await this.scorer?.closeness(request.question, request.sources, passages, request.signal);
+    const rest = closeness !== undefined || lead === undefined ? choose(closeness).filter((unit) => !sameUnit(unit, lead)) : byWords.slice(1);
     if (lead === undefined && rest.length === 0 && request.sources.length > 0) {
       // Close passages, but no sentence of them that can be quoted as an answer: point at them.
       yield { type: 'delta', text: `No sentence of the course answers this directly; the closest sections are ${request.sources.map((source) => `[${source.id}]`).join(', ')}.` };

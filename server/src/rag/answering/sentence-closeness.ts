@@ -17,18 +17,34 @@ const MAX_CHARS_SCORED = 600;
 export type UnitCloseness = ReadonlyMap<PassageUnit, number>;
 
 /**
- * Cosine similarity of the question and each quotable unit of the course sources (a reader's
- * selection is theirs, not a candidate answer). Undefined when the model fails or the answer
- * was abandoned: the answer is then chosen by shared words alone.
+ * Scores answers' units with the sentence model, one answer at a time. The model is one thread
+ * shared with readers' questions, and an answer's uncached sentences cost it ~0.45 s: were every
+ * answer to wait its turn, 16 readers asking at once would get ~2 answers a second instead of ~30.
+ * So while one answer is being scored, the others are chosen by shared words alone, as without a
+ * model. Sentences already cached cost nothing, so scoring is rarely skipped on a warm course.
  */
-export async function unitCloseness(embedder: Embedder, question: string, sources: readonly GroundingSource[], passages: readonly Passage[], signal: AbortSignal): Promise<UnitCloseness | undefined> {
-  const units = sources.flatMap((source, index) => (source.kind === 'course' ? (passages[index]?.units ?? []).filter((unit) => !unit.unquotable) : [])).slice(0, MAX_UNITS_SCORED);
-  if (units.length === 0 || signal.aborted) return undefined;
-  try {
-    const [questionVector, ...vectors] = await embedder.embed([question, ...units.map((unit) => [unit.text, ...unit.items].join(' ').slice(0, MAX_CHARS_SCORED))], { signal });
-    if (!questionVector) return undefined;
-    return new Map(units.map((unit, index) => [unit, cosineSimilarity(questionVector, vectors[index] as Float32Array)]));
-  } catch {
-    return undefined;
+export class SentenceScorer {
+  private scoring = false;
+
+  constructor(private readonly embedder: Embedder) {}
+
+  /**
+   * Cosine similarity of the question and each quotable unit of the course sources (a reader's
+   * selection is theirs, not a candidate answer). Undefined when another answer holds the model,
+   * the model fails or the answer was abandoned: the answer is then chosen by shared words alone.
+   */
+  async closeness(question: string, sources: readonly GroundingSource[], passages: readonly Passage[], signal: AbortSignal): Promise<UnitCloseness | undefined> {
+    const units = sources.flatMap((source, index) => (source.kind === 'course' ? (passages[index]?.units ?? []).filter((unit) => !unit.unquotable) : [])).slice(0, MAX_UNITS_SCORED);
+    if (units.length === 0 || signal.aborted || this.scoring) return undefined;
+    this.scoring = true;
+    try {
+      const [questionVector, ...vectors] = await this.embedder.embed([question, ...units.map((unit) => [unit.text, ...unit.items].join(' ').slice(0, MAX_CHARS_SCORED))], { signal });
+      if (!questionVector) return undefined;
+      return new Map(units.map((unit, index) => [unit, cosineSimilarity(questionVector, vectors[index] as Float32Array)]));
+    } catch {
+      return undefined;
+    } finally {
+      this.scoring = false;
+    }
   }
 }
