@@ -30,7 +30,7 @@ const remote = config.embedding ? await OpenAiCompatibleEmbedder.connect(config.
 const bulk = new DiskCachedEmbedder(remote ?? (model as BundledModelThread).bulk);
 const query = new CachedEmbedder(remote ?? (model as BundledModelThread).query);
 // The disk cache serves the answer's sentences too: a rerun measures the same answers in seconds.
-const generator = createGenerator(config, bulk);
+const generator = createGenerator(config, { queryEmbedder: query, sentenceEmbedder: bulk });
 const minDenseScore = config.chat.minDenseScore ?? defaultMinDenseScore(bulk.id);
 
 const evaluations: CorpusEvaluation[] = [];

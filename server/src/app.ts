@@ -153,7 +153,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
     answering: {
       knowledge,
       history,
-      generator: createGenerator(config, knowledge.sentenceEmbedder),
+      generator: createGenerator(config, knowledge),
       minDenseScore: config.chat.minDenseScore ?? defaultMinDenseScore(knowledge.embedder.id),
       recordOutcome: (outcome: AnswerOutcome, keywordOnly: boolean) => metrics.observeAnswer(outcome, keywordOnly),
     },

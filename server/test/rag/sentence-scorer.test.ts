@@ -20,21 +20,30 @@ function heldEmbedder() {
   return { embedder, calls };
 }
 
+/** The question's embedder, as retrieval's cache would answer it: at once, and noting what it was asked. */
+function questionEmbedder() {
+  const asked: string[] = [];
+  const embedder: Embedder = { id: 'test', dimensions: 2, embed: async (texts) => (asked.push(...texts), texts.map(() => Float32Array.from([1, 0]))) };
+  return { embedder, asked };
+}
+
 describe('scoring an answer’s sentences with the sentence model', () => {
   it('scores the quotable sentences of course sources, never a question', async () => {
     const { embedder, calls } = heldEmbedder();
-    const scorer = new SentenceScorer(embedder);
+    const questions = questionEmbedder();
+    const scorer = new SentenceScorer({ questions: questions.embedder, sentences: embedder });
     const passages = [readPassage(SOURCE.text)];
     const scoring = scorer.closeness('Which page is shown last?', [SOURCE], passages, new AbortController().signal);
     calls[0]?.release();
     const closeness = await scoring;
-    expect(calls[0]?.texts).toEqual(['Which page is shown last?', 'Routes come from file paths.', 'The page created last wins the route.']);
+    expect(questions.asked).toEqual(['Which page is shown last?']);
+    expect(calls[0]?.texts).toEqual(['Routes come from file paths.', 'The page created last wins the route.']);
     expect([...(closeness?.values() ?? [])]).toEqual([expect.closeTo(0.6, 5), expect.closeTo(1, 5)]);
   });
 
   it('scores one answer at a time: another answer meanwhile is chosen by shared words alone', async () => {
     const { embedder, calls } = heldEmbedder();
-    const scorer = new SentenceScorer(embedder);
+    const scorer = new SentenceScorer({ questions: questionEmbedder().embedder, sentences: embedder });
     const passages = [readPassage(SOURCE.text)];
     const signal = new AbortController().signal;
     const first = scorer.closeness('Which page is shown?', [SOURCE], passages, signal);
@@ -49,7 +58,7 @@ describe('scoring an answer’s sentences with the sentence model', () => {
 
   it('answers by words alone when the model fails', async () => {
     const failing: Embedder = { id: 'test', dimensions: 2, embed: () => Promise.reject(new Error('model down')) };
-    const closeness = await new SentenceScorer(failing).closeness('Which page wins?', [SOURCE], [readPassage(SOURCE.text)], new AbortController().signal);
+    const closeness = await new SentenceScorer({ questions: questionEmbedder().embedder, sentences: failing }).closeness('Which page wins?', [SOURCE], [readPassage(SOURCE.text)], new AbortController().signal);
     expect(closeness).toBeUndefined();
   });
 });

@@ -270,7 +270,8 @@ function inAnswerOrder(units: readonly ChosenUnit[], lead: Candidate): ChosenUni
   return [...fromLead, ...others, ...beforeLead];
 }
 
-function isVagueSelectionQuestion({ question, sources }: ChoiceInput): boolean {
+/** "Explain this" about a selection: answered from the selection's words, so no sentence model is needed. */
+export function isVagueSelectionQuestion({ question, sources }: Pick<ChoiceInput, 'question' | 'sources'>): boolean {
   if (sources[0]?.kind !== 'selection') return false;
   return contentTerms(question).filter((term) => !SELECTION_VERBS.has(term)).length === 0;
 }

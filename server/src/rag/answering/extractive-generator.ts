@@ -2,7 +2,7 @@ import type { GenerationEvent, GenerationRequest, Generator, GroundingSource } f
 import { NO_USAGE } from './generator.js';
 import { readPassage, type PassageUnit } from './passage-units.js';
 import { readIntent, type QuestionIntent } from './question-intent.js';
-import { chooseUnits, type ChosenUnit } from './choose-units.js';
+import { chooseUnits, isVagueSelectionQuestion, type ChosenUnit } from './choose-units.js';
 import { SentenceScorer, type UnitCloseness } from './sentence-closeness.js';
 import type { Embedder } from '../../embed/embedder.js';
 
@@ -21,8 +21,8 @@ export class ExtractiveGenerator implements Generator {
 
   private readonly scorer: SentenceScorer | undefined;
 
-  constructor(sentenceEmbedder?: Embedder) {
-    this.scorer = sentenceEmbedder && new SentenceScorer(sentenceEmbedder);
+  constructor(embedders?: { questions: Embedder; sentences: Embedder }) {
+    this.scorer = embedders && new SentenceScorer(embedders);
   }
 
   async *generate(request: GenerationRequest): AsyncIterable<GenerationEvent> {
@@ -38,7 +38,7 @@ export class ExtractiveGenerator implements Generator {
       chosen.push(lead);
       yield { type: 'delta', text: render(lead, request.sources[lead.sourceIndex] as GroundingSource, undefined) };
     }
-    const closeness = await this.scorer?.closeness(request.question, request.sources, passages, request.signal);
+    const closeness = isVagueSelectionQuestion(request) ? undefined : await this.scorer?.closeness(request.question, request.sources, passages, request.signal);
     const rest = closeness !== undefined || lead === undefined ? choose(closeness).filter((unit) => !sameUnit(unit, lead)) : byWords.slice(1);
     if (lead === undefined && rest.length === 0 && request.sources.length > 0) {
       // Close passages, but no sentence of them that can be quoted as an answer: point at them.

@@ -26,7 +26,11 @@ export type UnitCloseness = ReadonlyMap<PassageUnit, number>;
 export class SentenceScorer {
   private scoring = false;
 
-  constructor(private readonly embedder: Embedder) {}
+  /**
+   * `questions`: the embedder retrieval used, whose cache already holds the question's vector;
+   * `sentences`: the lane and cache for the passages' sentences.
+   */
+  constructor(private readonly embedders: { questions: Embedder; sentences: Embedder }) {}
 
   /**
    * Cosine similarity of the question and each quotable unit of the course sources (a reader's
@@ -38,7 +42,10 @@ export class SentenceScorer {
     if (units.length === 0 || signal.aborted || this.scoring) return undefined;
     this.scoring = true;
     try {
-      const [questionVector, ...vectors] = await this.embedder.embed([question, ...units.map((unit) => [unit.text, ...unit.items].join(' ').slice(0, MAX_CHARS_SCORED))], { signal });
+      const [[questionVector], vectors] = await Promise.all([
+        this.embedders.questions.embed([question], { signal }),
+        this.embedders.sentences.embed(units.map((unit) => [unit.text, ...unit.items].join(' ').slice(0, MAX_CHARS_SCORED)), { signal }),
+      ]);
       if (!questionVector) return undefined;
       return new Map(units.map((unit, index) => [unit, cosineSimilarity(questionVector, vectors[index] as Float32Array)]));
     } catch {
