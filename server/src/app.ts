@@ -1,6 +1,5 @@
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import type { Socket } from 'node:net';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -16,6 +15,7 @@ import { registerErrorHandlers } from './http/error-handler.js';
 import { requireApiToken } from './http/api-token-guard.js';
 import { registerJsonBodyParser } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerOriginCheck } from './http/origin-check.js';
 import { authRateLimit, chatAddressCeiling, chatRateLimit, registerRateLimits, searchAddressCeiling, searchRateLimit } from './http/rate-limits.js';
 import { createAccounts } from './auth/accounts.js';
@@ -109,7 +109,7 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   registerJsonBodyParser(app);
   // Pages and the API reference set their own content security policy; the widget script its own
   // cross-origin resource policy (it is embedded elsewhere).
-  await app.register(helmet, { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false });
+  registerSecurityHeaders(app);
   registerOriginCheck(app, config.corsOrigins);
   await app.register(cors, {
     origin: config.corsOrigins,
@@ -172,9 +172,10 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
 /** Metrics and the API reference (which names the Node version and every route) only for operators' API tokens. */
 function guardOperatorPages(app: FastifyInstance, tokens: ApiTokenStore): void {
   const guard = requireApiToken(tokens, 'read');
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     const path = request.url.split('?')[0] ?? '';
-    if (path === '/metrics' || path.startsWith('/metrics/') || path === '/api/docs' || path.startsWith('/api/docs/')) await guard(request);
+    if (path === '/metrics' || path.startsWith('/metrics/') || path === '/api/docs' || path.startsWith('/api/docs/')) guard(request).then(() => done(), done);
+    else done();
   });
 }
 

@@ -53,6 +53,19 @@ describe('security headers', () => {
     expect(response.headers['x-powered-by']).toBeUndefined();
   });
 
+  it('sends the same headers on refusals and unknown paths, and on every request alike', async () => {
+    const probe = await testApp.app.inject({ url: '/health' });
+    const protective = Object.keys(probe.headers).filter((name) => /^(x-|strict-|referrer-|cross-origin-|origin-agent)/.test(name) && name !== 'x-request-id');
+    expect(protective.length).toBeGreaterThanOrEqual(10);
+    const notFound = await testApp.app.inject({ url: '/no/such/page' });
+    const refused = await askWith({ cookie: VISITOR, origin: 'https://evil.example.net' });
+    expect(notFound.statusCode).toBe(404);
+    expect(refused.statusCode).toBe(403);
+    for (const response of [notFound, refused, await testApp.app.inject({ url: '/health' })]) {
+      for (const name of protective) expect(response.headers[name], name).toBe(probe.headers[name]);
+    }
+  });
+
   it('keeps the widget loadable from other sites', async () => {
     const script = await testApp.app.inject({ url: '/widget/docent.js' });
     expect(script.headers['cross-origin-resource-policy']).toBe('cross-origin');

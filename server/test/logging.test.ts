@@ -11,6 +11,7 @@ describe('structured logs', () => {
   it('writes one JSON event per line, each request line carrying its request_id', async () => {
     const logs = captureLogs();
     const testApp = await startTestApp('pglite', { LOG_LEVEL: 'info' }, { logDestination: logs });
+    const before = Date.now();
     try {
       await testApp.app.inject({ method: 'GET', url: '/health', headers: { 'x-request-id': 'trace-me-1' } });
       await testApp.app.inject({ method: 'GET', url: '/missing', headers: { 'x-request-id': 'trace-me-2' } });
@@ -23,6 +24,12 @@ describe('structured logs', () => {
     expect(completed.map((event) => event.request_id)).toEqual(['trace-me-1', 'trace-me-2']);
     expect(completed[1]).toMatchObject({ level: 'info', method: 'GET', url: '/missing', status_code: 404, remote_address: '127.0.0.1' });
     expect(completed[1]?.response_time_ms).toEqual(expect.any(Number));
+    // Each line is stamped with the time it was written, as ISO 8601 (formatted once per millisecond).
+    for (const event of completed) {
+      expect(event.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Date.parse(String(event.time))).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(String(event.time))).toBeLessThanOrEqual(Date.now());
+    }
   });
 
   it('never logs bearer tokens, cookies or query-string secrets', async () => {

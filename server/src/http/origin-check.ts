@@ -11,17 +11,17 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function registerOriginCheck(app: FastifyInstance, allowedOrigins: readonly string[]): void {
   const allowed = new Set(allowedOrigins);
-  app.addHook('onRequest', async (request) => {
-    if (!STATE_CHANGING.has(request.method) || request.headers.cookie === undefined) return;
-    const origin = request.headers.origin;
-    if (origin !== undefined) {
-      if (origin === ownOrigin(request) || allowed.has(origin)) return;
-      throw new AppError('forbidden', 'This request came from a site that is not allowed to act for you.');
-    }
-    if (request.headers['sec-fetch-site'] === 'cross-site') {
-      throw new AppError('forbidden', 'This request came from a site that is not allowed to act for you.');
-    }
+  // Callback style: it runs on every request and decides without waiting.
+  app.addHook('onRequest', (request, _reply, done) => {
+    done(isForgeryRisk(request, allowed) ? new AppError('forbidden', 'This request came from a site that is not allowed to act for you.') : undefined);
   });
+}
+
+function isForgeryRisk(request: FastifyRequest, allowed: ReadonlySet<string>): boolean {
+  if (!STATE_CHANGING.has(request.method) || request.headers.cookie === undefined) return false;
+  const origin = request.headers.origin;
+  if (origin !== undefined) return origin !== ownOrigin(request) && !allowed.has(origin);
+  return request.headers['sec-fetch-site'] === 'cross-site';
 }
 
 function ownOrigin(request: FastifyRequest): string {

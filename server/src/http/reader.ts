@@ -32,14 +32,15 @@ export class ReaderResolver {
 
   /** Sends the cookies of sessions extended during a request (sessions slide while readers use them). */
   register(app: FastifyInstance): void {
-    app.addHook('onSend', async (request, reply, payload) => {
+    // Callback style: it runs on every response, and most have no cookie to add.
+    app.addHook('onSend', (request, reply, payload, done) => {
       const cookies = this.refreshedCookies.get(request);
       if (cookies && cookies.length > 0) {
         // Also the deletion of a stale session's cookies: the reader is told once, then is a visitor.
         const existing = reply.getHeader('set-cookie');
         reply.header('set-cookie', [...(existing === undefined ? [] : Array.isArray(existing) ? existing : [String(existing)]), ...cookies]);
       }
-      return payload;
+      done(null, payload);
     });
   }
 

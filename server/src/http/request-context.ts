@@ -12,19 +12,22 @@ export function requestIdFor(request: IncomingMessage): string {
 
 /**
  * Echoes the request ID on every response (set first, so even a failure carries it) and records
- * every response in the metrics.
+ * every response in the metrics. Callback-style hooks: they run on every request, and an async
+ * hook costs a promise per call for work that never waits.
  */
 export function registerRequestContext(app: FastifyInstance, metrics: RequestMetrics): void {
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    done();
   });
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observe({
       method: request.method,
       route: request.routeOptions.url ?? 'unmatched',
       statusCode: reply.statusCode,
       durationMs: reply.elapsedTime,
     });
+    done();
   });
 }

@@ -41,8 +41,17 @@ export function redactString(value: string): string {
   return withoutPathSecrets.includes('params: ') ? withoutPathSecrets.replace(QUERY_PARAMETERS, `$1$2${REDACTED}`) : withoutPathSecrets;
 }
 
+/** Field names repeat on every line (`method`, `url`, `status_code`…), so each is tested once. */
+const secretNameVerdicts = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 2_000;
+
 export function isSecretFieldName(name: string): boolean {
-  return SECRET_FIELD_NAME.test(name);
+  let verdict = secretNameVerdicts.get(name);
+  if (verdict === undefined) {
+    verdict = SECRET_FIELD_NAME.test(name);
+    if (secretNameVerdicts.size < MAX_REMEMBERED_NAMES) secretNameVerdicts.set(name, verdict);
+  }
+  return verdict;
 }
 
 /** Numbers and booleans under a secret-looking name (`total_tokens: 12`) are counts, not secrets. */
@@ -66,7 +75,8 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1));
   if (!isPlainObject(value)) return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const item = value[key];
     if (key === DELIBERATE_DEVELOPMENT_LINK && depth === 0) copy[key] = item;
     else copy[key] = isSecretFieldName(key) && mayHoldSecret(item) ? REDACTED : redactDeep(item, depth + 1);
   }
