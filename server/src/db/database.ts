@@ -39,15 +39,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     : openPostgresDatabase(options.databaseUrl, options.log);
 }
 
-/**
- * Candidates an HNSW search keeps while walking the graph (pgvector's hnsw.ef_search), set for
- * every connection when it opens, so a search pays nothing for it. On 20,000 real chunks with
- * versioned near-copies (npm run bench:retrieval), recall@10 against exact search was 0.87 at
- * pgvector's default of 40, 0.95 at 100 and 0.96 at 200. Behind a transaction pooler a session
- * setting does not hold, and the default applies.
- */
-export const HNSW_SEARCH_BREADTH = 100;
-
 async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
   mkdirSync(dataDir, { recursive: true });
   const releaseLock = acquireDataDirLock(join(dataDir, 'pglite.lock'));
@@ -56,7 +47,6 @@ async function openEmbeddedDatabase(dataDir: string): Promise<Database> {
     await createPgliteClusterIfMissing(directory);
     const client = await PGlite.create(directory, { extensions: { vector }, startParams: PGLITE_START_PARAMS });
     await client.exec('create extension if not exists vector');
-    await client.exec(`set hnsw.ef_search = ${HNSW_SEARCH_BREADTH}`);
     return {
       kind: 'pglite',
       db: drizzlePglite(client, { schema }),
@@ -118,11 +108,6 @@ function parsePostgresUrl(databaseUrl: string): { connectionString: string; tran
   url.searchParams.delete('pgbouncer');
   if (['prefer', 'require', 'verify-ca'].includes(url.searchParams.get('sslmode') ?? '')) {
     url.searchParams.set('sslmode', 'verify-full');
-  }
-  // A startup parameter, so it costs no round trip; added to any `options` the URL already carries
-  // (Neon's endpoint=…, say). Poolers such as PgBouncer refuse unknown startup parameters.
-  if (!transactionPooler) {
-    url.searchParams.set('options', [url.searchParams.get('options'), `-c hnsw.ef_search=${HNSW_SEARCH_BREADTH}`].filter(Boolean).join(' '));
   }
   return { connectionString: url.toString(), transactionPooler };
 }

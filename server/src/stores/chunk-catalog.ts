@@ -153,9 +153,9 @@ export class ChunkCatalog {
    * heading and chapter words count HEADING_WEIGHT times (a BM25F-style field boost). Stemming
    * and stop words are PostgreSQL's English configuration. Candidates are the passages holding at
    * least one term found in at most CANDIDATE_TERM_SHARE of the chunks (or, when every term is
-   * common, its two rarest), so a common word never makes a query rank the whole course; once
-   * found, a candidate is scored with every query term (the PRESELECT best by the query terms'
-   * IDF it holds, on a large course). `coverage` is the share of the query's
+   * common, its two rarest), so a common word never makes a query rank the whole course. The
+   * PRESELECT candidates holding the most of those terms' IDF (found by one index lookup per term,
+   * without reading the passages) are then scored with every query term. `coverage` is the share of the query's
    * IDF weight the passage holds (a query word the course never uses weighs most): how much of what
    * was asked the passage speaks of at all, comparable across courses, unlike the BM25 score.
    */
@@ -187,28 +187,25 @@ export class ChunkCatalog {
             -- Term statistics not computed yet (chunks written, refresh pending): every term finds.
             select lexeme from terms where not exists (select 1 from terms where chunk_count > 0)
           ),
-          q as (
-            select to_tsquery('simple', string_agg(quote_literal(lexeme), ' | ')) as query from chosen
-          ),
-          candidates as materialized (
-            select c.id, c.search_document from course_chunks c, q
-            where q.query is not null and c.search_document @@ q.query
-          ),
-          -- Which query terms each candidate holds: one lookup per term, not a scan of the passage.
-          -- Only the best by that measure are scored in full (unnesting a passage is the costly part).
+          -- Which chosen terms each passage holds, one index lookup per term: the passages
+          -- themselves are not read. Only the best by that measure are scored in full (reading
+          -- a passage's terms is the costly part).
           matched as (
-            select candidates.id, candidates.search_document,
-                   (select sum(terms.idf) from terms where candidates.search_document @@ terms.term_query) as matched_idf
-            from candidates
-            order by matched_idf desc, candidates.id
+            select c.id, sum(terms.idf) as matched_idf
+            from terms
+            join chosen on chosen.lexeme = terms.lexeme
+            join course_chunks c on c.search_document @@ terms.term_query
+            group by c.id
+            order by matched_idf desc, c.id
             limit greatest(${limit}::int * ${PRESELECT_PER_RESULT}::int, ${PRESELECT_MIN}::int)
           ),
           frequencies as (
-            select matched.id, length(matched.search_document)::float8 as length, terms.idf,
+            select matched.id, length(c.search_document)::float8 as length, terms.idf,
                    coalesce(cardinality(array_positions(u.weights, 'B')), 0)
                      + ${HEADING_WEIGHT}::float8 * coalesce(cardinality(array_positions(u.weights, 'A')), 0) as frequency
             from matched
-            cross join lateral unnest(matched.search_document) as u
+            join course_chunks c on c.id = matched.id
+            cross join lateral unnest(c.search_document) as u
             join terms on terms.lexeme = u.lexeme
           )
           select f.id::text as id,

@@ -1,5 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { queryRows, type DocentDb } from '../db/database.js';
+import { graphDegreeOf, graphForTable, searchSettingsForGraph } from './hnsw-tuning.js';
 import { claimCollectionForEmbedder, forgetCollection, recordedEmbedder } from './embedder-registry.js';
 import {
   type EmbedderIdentity,
@@ -24,6 +25,7 @@ const BUILD_MEMORY = '128MB';
 export class PgvectorStore implements VectorStore {
   private readonly table: string;
   private readonly hnswIndex: string;
+  private readonly nearestFunction: string;
 
   constructor(
     private readonly db: DocentDb,
@@ -32,6 +34,7 @@ export class PgvectorStore implements VectorStore {
   ) {
     this.table = vectorTableOf(collection);
     this.hnswIndex = quoteIdentifier(`vectors_${collection}_hnsw_idx`);
+    this.nearestFunction = quoteIdentifier(`vectors_${collection}_nearest`);
   }
 
   async prepare(embedder: EmbedderIdentity): Promise<void> {
@@ -47,7 +50,35 @@ export class PgvectorStore implements VectorStore {
         )`),
       );
       await tx.execute(sql.raw(`create index if not exists ${quoteIdentifier(`vectors_${this.collection}_doc_path_idx`)} on ${this.table} (doc_path)`));
+      await this.createNearestFunction(tx);
     });
+  }
+
+  /**
+   * Nearest-neighbour search runs in a SQL function that carries its settings (hnsw-tuning.ts), so
+   * they hold on every connection, behind a transaction pooler too (which drops session settings),
+   * at no extra round trip. Recreated whenever the index is dropped or built, to match it. The
+   * statement is planned at each call with the limit it is given (EXECUTE … USING): a plain SQL
+   * function is planned once for any limit, and PostgreSQL then assumed a tenth of the table would
+   * be read and chose an exact scan (1,820 vectors: 7.7 ms on PostgreSQL, 13.4 on PGlite, against
+   * 1.3 and 3.6 through the index).
+   */
+  private async createNearestFunction(db: Pick<DocentDb, 'execute'>): Promise<void> {
+    const [index] = await queryRows<{ exists: boolean; options: string[] | null }>(
+      db,
+      sql`select c.oid is not null as exists, c.reloptions as options from (select to_regclass(${this.hnswIndex}) as oid) i left join pg_class c on c.oid = i.oid`,
+    );
+    const settings = searchSettingsForGraph(index?.exists ? graphDegreeOf(index.options) : undefined);
+    await db.execute(
+      sql.raw(`create or replace function ${this.nearestFunction}(query vector, k integer)
+        returns table (id text, score double precision)
+        language plpgsql stable
+        set hnsw.ef_search = ${settings.candidates}
+        set enable_seqscan = ${settings.alwaysUseIndex ? 'off' : 'on'}
+        as $fn$ begin
+          return query execute $q$ select chunk_id::text, 1 - (embedding <=> $1) from ${this.table} order by embedding <=> $1 limit $2 $q$ using query, k;
+        end $fn$`),
+    );
   }
 
   async upsert(points: readonly VectorPoint[]): Promise<void> {
@@ -73,21 +104,23 @@ export class PgvectorStore implements VectorStore {
     await this.db.execute(sql`delete from ${sql.raw(this.table)} where doc_path = ${docPath}`);
   }
 
-  /** How widely the HNSW search looks is a connection setting: HNSW_SEARCH_BREADTH in database.ts. */
   async search(vector: Float32Array, limit: number): Promise<ScoredId[]> {
-    const literal = vectorLiteral(vector);
+    const query = sql`select id, score from ${sql.raw(this.nearestFunction)}(${vectorLiteral(vector)}::vector, ${limit})`;
     try {
-      const rows = await queryRows<{ id: string; score: number }>(
-        this.db,
-        sql`select chunk_id::text as id, 1 - (embedding <=> ${literal}::vector) as score
-            from ${sql.raw(this.table)} order by embedding <=> ${literal}::vector limit ${limit}`,
-      );
-      return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
+      return await this.nearest(query);
     } catch (error) {
       // Nothing ingested yet: the collection's table does not exist, so nothing can match.
       if (isUndefinedTable(error)) return [];
-      throw error;
+      // A table from a version without the search function (prepare creates it at start).
+      if (!isUndefinedFunction(error) || !(await this.tableExists())) throw error;
+      await this.createNearestFunction(this.db);
+      return this.nearest(query);
     }
+  }
+
+  private async nearest(query: SQL): Promise<ScoredId[]> {
+    const rows = await queryRows<{ id: string; score: number }>(this.db, query);
+    return rows.map((row) => ({ id: row.id, score: Number(row.score) }));
   }
 
   async count(): Promise<number> {
@@ -104,12 +137,16 @@ export class PgvectorStore implements VectorStore {
    */
   async startBulkLoad(incoming: number): Promise<void> {
     if (incoming >= BULK_LOAD_MIN_VECTORS && incoming > (await this.count())) {
-      await this.db.execute(sql.raw(`drop index if exists ${this.hnswIndex}`));
+      await this.db.transaction(async (tx) => {
+        await tx.execute(sql.raw(`drop index if exists ${this.hnswIndex}`));
+        await this.createNearestFunction(tx);
+      });
     }
   }
 
   /**
-   * Builds the HNSW index if missing. The graph is built in memory while it fits in
+   * Builds the HNSW index if missing, its graph chosen by the table's size (hnsw-tuning.ts), and
+   * the search function to match. The graph is built in memory while it fits in
    * maintenance_work_mem and far slower once it spills (18,000 vectors on PGlite: 143 s at 16 MB,
    * 38 s at 96 MB), so the limit is raised to BUILD_MEMORY for this build unless it is higher.
    */
@@ -119,11 +156,18 @@ export class PgvectorStore implements VectorStore {
         sql`select set_config('maintenance_work_mem', ${BUILD_MEMORY}, true)
             where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(${BUILD_MEMORY})`,
       );
-      await tx.execute(sql.raw(`create index if not exists ${this.hnswIndex} on ${this.table} using hnsw (embedding vector_cosine_ops)`));
+      const [row] = await queryRows<{ count: number }>(tx, sql`select count(*)::int as count from ${sql.raw(this.table)}`);
+      const graph = graphForTable(row?.count ?? 0);
+      await tx.execute(
+        sql.raw(`create index if not exists ${this.hnswIndex} on ${this.table} using hnsw (embedding vector_cosine_ops)
+          with (m = ${graph.m}, ef_construction = ${graph.efConstruction})`),
+      );
+      await this.createNearestFunction(tx);
     });
   }
 
   async reset(): Promise<void> {
+    await this.db.execute(sql.raw(`drop function if exists ${this.nearestFunction}(vector, integer)`));
     await this.db.execute(sql.raw(`drop table if exists ${this.table}`));
     await forgetCollection(this.db, this.collection);
   }
@@ -153,6 +197,11 @@ export class PgvectorStore implements VectorStore {
 function isUndefinedTable(error: unknown): boolean {
   const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
   return code === '42P01';
+}
+
+function isUndefinedFunction(error: unknown): boolean {
+  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
+  return code === '42883';
 }
 
 /** pgvector's text form: `[0.1,0.2,...]`. */
