@@ -109,10 +109,10 @@ export class PgvectorStore implements VectorStore {
     try {
       return await this.nearest(query);
     } catch (error) {
+      if (!isUndefinedTable(error) && !isUndefinedFunction(error)) throw error;
       // Nothing ingested yet: the collection's table does not exist, so nothing can match.
-      if (isUndefinedTable(error)) return [];
+      if (!(await this.tableExists())) return [];
       // A table from a version without the search function (prepare creates it at start).
-      if (!isUndefinedFunction(error) || !(await this.tableExists())) throw error;
       await this.createNearestFunction(this.db);
       return this.nearest(query);
     }

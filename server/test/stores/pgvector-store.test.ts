@@ -100,6 +100,8 @@ describe('PgvectorStore search over large tables', () => {
       await db.execute(sql.raw('drop function "vectors_older_collection_nearest"(vector, integer)'));
       const reopened = new PgvectorStore(db, 'pglite', 'older_collection');
       expect((await reopened.search(stored.vector, 1))[0]?.id).toBe(stored.id);
+      // A collection nothing was ever stored in has neither table nor function: nothing matches.
+      expect(await new PgvectorStore(db, 'pglite', 'never_stored').search(stored.vector, 1)).toEqual([]);
     });
   });
 });
