@@ -6,7 +6,7 @@ import helmet, { type HelmetOptions } from 'helmet';
  * Helmet's security headers with the same options on every response. The CSP is off (the docs UI and
  * the bundled course pages set their own needs) and so is COEP (course sites embed the widget).
  */
-export const SECURITY_HEADER_OPTIONS: Readonly<HelmetOptions> = { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false };
+const SECURITY_HEADER_OPTIONS: Readonly<HelmetOptions> = { contentSecurityPolicy: false, crossOriginEmbedderPolicy: false };
 
 /**
  * The headers helmet would set, computed once. Helmet's headers depend only on its options, never on
@@ -14,7 +14,7 @@ export const SECURITY_HEADER_OPTIONS: Readonly<HelmetOptions> = { contentSecurit
  * dozen steps: about 7% of the server's time per `/health` probe (issue 19's profile). Running helmet
  * itself once against a recording response keeps its defaults as they are, release after release.
  */
-export function computeSecurityHeaders(options: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
+function computeSecurityHeaders(options: Readonly<HelmetOptions>): Readonly<Record<string, string>> {
   const headers = new Map<string, string>();
   const recorder = {
     setHeader(name: string, value: number | string | readonly string[]) {
@@ -33,8 +33,8 @@ export function computeSecurityHeaders(options: Readonly<HelmetOptions>): Readon
 }
 
 /** Sets the security headers on every response, errors and 404s included, before any handler runs. */
-export function registerSecurityHeaders(app: FastifyInstance, options: Readonly<HelmetOptions> = SECURITY_HEADER_OPTIONS): void {
-  const headers = computeSecurityHeaders(options);
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  const headers = computeSecurityHeaders(SECURITY_HEADER_OPTIONS);
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(headers);
     done();

@@ -52,7 +52,7 @@ let lastTimeField = '';
  * pino's isoTime, formatted once per millisecond: a busy server writes several lines in the same
  * millisecond, and formatting the date was about 3% of a `/health` probe's time (issue 19).
  */
-export function isoTimeField(): string {
+function isoTimeField(): string {
   const now = Date.now();
   if (now !== lastMillisecond) {
     lastMillisecond = now;

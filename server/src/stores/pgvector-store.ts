@@ -64,11 +64,9 @@ export class PgvectorStore implements VectorStore {
    * 1.3 and 3.6 through the index).
    */
   private async createNearestFunction(db: Pick<DocentDb, 'execute'>): Promise<void> {
-    const [index] = await queryRows<{ exists: boolean; options: string[] | null }>(
-      db,
-      sql`select c.oid is not null as exists, c.reloptions as options from (select to_regclass(${this.hnswIndex}) as oid) i left join pg_class c on c.oid = i.oid`,
-    );
-    const settings = searchSettingsForGraph(index?.exists ? graphDegreeOf(index.options) : undefined);
+    // No row when there is no index (during a bulk load, or before the first).
+    const [index] = await queryRows<{ options: string[] | null }>(db, sql`select reloptions as options from pg_class where oid = to_regclass(${this.hnswIndex})`);
+    const settings = searchSettingsForGraph(index ? graphDegreeOf(index.options) : undefined);
     await db.execute(
       sql.raw(`create or replace function ${this.nearestFunction}(query vector, k integer)
         returns table (id text, score double precision)
@@ -109,7 +107,8 @@ export class PgvectorStore implements VectorStore {
     try {
       return await this.nearest(query);
     } catch (error) {
-      if (!isUndefinedTable(error) && !isUndefinedFunction(error)) throw error;
+      const state = sqlStateOf(error);
+      if (state !== UNDEFINED_TABLE && state !== UNDEFINED_FUNCTION) throw error;
       // Nothing ingested yet: the collection's table does not exist, so nothing can match.
       if (!(await this.tableExists())) return [];
       // A table from a version without the search function (prepare creates it at start).
@@ -124,8 +123,11 @@ export class PgvectorStore implements VectorStore {
   }
 
   async count(): Promise<number> {
-    if (!(await this.tableExists())) return 0;
-    const [row] = await queryRows<{ count: number }>(this.db, sql`select count(*)::int as count from ${sql.raw(this.table)}`);
+    return (await this.tableExists()) ? this.rowCount(this.db) : 0;
+  }
+
+  private async rowCount(db: Pick<DocentDb, 'execute'>): Promise<number> {
+    const [row] = await queryRows<{ count: number }>(db, sql`select count(*)::int as count from ${sql.raw(this.table)}`);
     return row?.count ?? 0;
   }
 
@@ -156,8 +158,7 @@ export class PgvectorStore implements VectorStore {
         sql`select set_config('maintenance_work_mem', ${BUILD_MEMORY}, true)
             where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes(${BUILD_MEMORY})`,
       );
-      const [row] = await queryRows<{ count: number }>(tx, sql`select count(*)::int as count from ${sql.raw(this.table)}`);
-      const graph = graphForTable(row?.count ?? 0);
+      const graph = graphForTable(await this.rowCount(tx));
       await tx.execute(
         sql.raw(`create index if not exists ${this.hnswIndex} on ${this.table} using hnsw (embedding vector_cosine_ops)
           with (m = ${graph.m}, ef_construction = ${graph.efConstruction})`),
@@ -194,15 +195,13 @@ export class PgvectorStore implements VectorStore {
   }
 }
 
-function isUndefinedTable(error: unknown): boolean {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-  return code === '42P01';
+/** PostgreSQL's SQLSTATE of a failed query, on the driver's error or the one drizzle wraps. */
+function sqlStateOf(error: unknown): unknown {
+  return (error as { code?: unknown }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
 }
 
-function isUndefinedFunction(error: unknown): boolean {
-  const code = (error as { code?: unknown; cause?: { code?: unknown } }).code ?? (error as { cause?: { code?: unknown } }).cause?.code;
-  return code === '42883';
-}
+const UNDEFINED_TABLE = '42P01';
+const UNDEFINED_FUNCTION = '42883';
 
 /** pgvector's text form: `[0.1,0.2,...]`. */
 export function vectorLiteral(vector: Float32Array): string {
