@@ -5,6 +5,7 @@
  * conversation). The bundled course's older file (`{id, question, kind, expected}`) is read too.
  */
 import { readFileSync } from 'node:fs';
+import { parseDocument } from '@docent/ingest';
 import { z } from 'zod';
 
 const corpusFormat = z.object({
@@ -57,13 +58,26 @@ export function readQuestions(path: string): EvalQuestion[] {
 }
 
 function fromCorpusFormat(question: z.infer<typeof corpusFormat>): EvalQuestion {
-  const gold = question.answerable && question.file !== null && question.heading !== null ? { file: question.file, heading: question.heading, answerContains: question.answer_contains } : null;
+  const gold = question.answerable && question.file !== null && question.heading !== null ? { file: question.file, heading: headingAsRead(question.heading, question.file), answerContains: question.answer_contains } : null;
   return { id: question.id, question: question.question, kind: question.kind ?? (question.answerable ? 'direct' : 'offcourse'), gold, follows: question.follows ?? null };
 }
 
 function fromBundledFormat(question: z.infer<typeof bundledFormat>): EvalQuestion {
   const gold = question.expected ? { file: question.expected.doc_path, heading: question.expected.heading, answerContains: null } : null;
   return { id: question.id, question: question.question, kind: question.expected ? question.kind : 'offcourse', gold, follows: null };
+}
+
+/**
+ * A heading copied from its source line ("`onBrokenLinks`", "Wrapping your site with `<Root>`") as
+ * the page shows it and the catalog stores it ("onBrokenLinks"): read by the ingest's own parser.
+ */
+function headingAsRead(sourceHeading: string, file: string): string {
+  try {
+    const [section] = parseDocument(`## ${sourceHeading}\n\n.\n`, file, { routeBase: '/' }).sections;
+    return section?.headingPath[0] ?? sourceHeading;
+  } catch {
+    return sourceHeading;
+  }
 }
 
 /** Whether a retrieved passage is the gold section (or inside it); a page's H1 is its introduction. */

@@ -4,6 +4,7 @@
  * sections, so its anchor always points at the text it holds, and never spans two documents.
  */
 import { createHash } from 'node:crypto';
+import { openingFence } from './code-fence.js';
 import type { ParsedDocument } from './parse-document.js';
 import { isTableBlock, isTableLine } from './table-text.js';
 
@@ -94,11 +95,12 @@ function splitOversizedBlock(block: string, maxTokens: number): string[] {
     const [header = '', ...rows] = block.split('\n');
     return packUnits(rows, '\n', maxTokens - estimateTokens(header)).map((piece) => `${header}\n${piece}`);
   }
-  if (!block.startsWith('```')) return packUnits(block.split(/(?<=[.!?])\s+/), ' ', maxTokens);
   const lines = block.split('\n');
-  const openingFence = lines[0] ?? '```';
-  const fenceTokens = estimateTokens(`${openingFence}\n\n\`\`\``);
-  return packUnits(lines.slice(1, -1), '\n', maxTokens - fenceTokens).map((code) => `${openingFence}\n${code}\n\`\`\``);
+  const fence = openingFence(lines[0] ?? '');
+  if (fence === undefined) return packUnits(block.split(/(?<=[.!?])\s+/), ' ', maxTokens);
+  const opening = lines[0] as string;
+  const fenceTokens = estimateTokens(`${opening}\n\n${fence}`);
+  return packUnits(lines.slice(1, -1), '\n', maxTokens - fenceTokens).map((code) => `${opening}\n${code}\n${fence}`);
 }
 
 function packUnits(units: readonly string[], separator: string, maxTokens: number): string[] {

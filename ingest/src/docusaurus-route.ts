@@ -3,6 +3,7 @@
  * link lands on the section it names.
  */
 import { posix } from 'node:path';
+import { closesFence, openingFence } from './code-fence.js';
 
 /**
  * Docusaurus's number-prefix rule: `01-intro` → `intro`, `003 - setup` → `setup`, but prefixes that
@@ -74,7 +75,6 @@ export function docsVersionOf(docPath: string): string {
 
 /** Explicit heading ids (`## Title {#custom-id}`), as Docusaurus writes them. */
 const EXPLICIT_HEADING_ID = /^(\s{0,3}#{1,6}\s.*?)\s*\{#([^}\s]+)\}\s*$/;
-const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
 
 /**
  * Removes `{#id}` suffixes from heading lines (outside code fences) before parsing, since MDX would
@@ -112,12 +112,11 @@ function rewriteLinesOutsideCode(source: string, rewrite: (line: string, lineNum
   return source
     .split('\n')
     .map((line, index) => {
-      const fence = FENCE.exec(line)?.[1];
-      if (fence) {
-        if (openFence === undefined) openFence = fence[0];
-        else if (fence[0] === openFence) openFence = undefined;
+      if (openFence !== undefined) {
+        if (closesFence(openFence, line)) openFence = undefined;
         return line;
       }
+      openFence = openingFence(line);
       return openFence === undefined ? rewrite(line, index + 1) : line;
     })
     .join('\n');

@@ -1,4 +1,5 @@
 export * from './chunk-document.js';
+export * from './code-fence.js';
 export * from './collect-chunks.js';
 export * from './docusaurus-route.js';
 export * from './ingest-course.js';

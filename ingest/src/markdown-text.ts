@@ -4,6 +4,7 @@
  * inside it, and MDX imports/exports/expressions dropped.
  */
 import type { Nodes, RootContent } from 'mdast';
+import { fenceFor } from './code-fence.js';
 import { tableRow } from './table-text.js';
 
 interface DirectiveLike {
@@ -30,6 +31,8 @@ export function inlineText(node: Nodes): string {
     default:
       break;
   }
+  // remark-math's nodes (when a site writes equations): the TeX as the author wrote it.
+  if (node.type === 'inlineMath' && 'value' in node) return `$${node.value}$`;
   if (isDirective(node)) {
     // `ratio 3:1` or `ROS:humble` in plain prose parses as a text directive; give the text back.
     const label = node.children.map(inlineText).join('');
@@ -42,8 +45,10 @@ export function inlineText(node: Nodes): string {
 export function blockText(node: RootContent | Nodes): string {
   if (SKIPPED_BLOCKS.has(node.type)) return '';
   switch (node.type) {
-    case 'code':
-      return `\`\`\`${node.lang ?? ''}\n${node.value}\n\`\`\``;
+    case 'code': {
+      const fence = fenceFor(node.value);
+      return `${fence}${node.lang ?? ''}\n${node.value}\n${fence}`;
+    }
     case 'table':
       return node.children.map((row) => tableRow(row.children.map((cell) => inlineText(cell).trim()))).join('\n');
     case 'list':
@@ -57,6 +62,7 @@ export function blockText(node: RootContent | Nodes): string {
     default:
       break;
   }
+  if (node.type === 'math' && 'value' in node) return `$$\n${node.value}\n$$`;
   if (isDirective(node) && node.type === 'containerDirective') {
     const body = blocksText(node.children as RootContent[]);
     return `${capitalize(node.name)}: ${body}`;

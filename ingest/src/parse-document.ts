@@ -8,6 +8,7 @@ import { toString } from 'mdast-util-to-string';
 import remarkDirective from 'remark-directive';
 import remarkFrontmatter from 'remark-frontmatter';
 import remarkGfm from 'remark-gfm';
+import remarkMath from 'remark-math';
 import remarkMdx from 'remark-mdx';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
@@ -139,11 +140,25 @@ function assignHeadingIds(tree: Root, idsByLine: ReadonlyMap<number, string>): M
 }
 
 function parseTree(source: string, docPath: string): Root {
-  const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective);
-  if (docPath.endsWith('.mdx')) processor.use(remarkMdx);
+  const processor = (withMath: boolean) => {
+    const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective);
+    if (withMath) parser.use(remarkMath);
+    if (docPath.endsWith('.mdx')) parser.use(remarkMdx);
+    return parser;
+  };
   try {
-    return processor.parse(source);
+    return processor(false).parse(source);
   } catch (error) {
+    // A site that writes equations ("$$ \int_0^{2\pi} $$") enables remark-math, or MDX would read
+    // their braces as code and the site would not build. Math is tried only then: on other sites
+    // "$5 or $10" is prose.
+    if (error instanceof VFileMessage && source.includes('$')) {
+      try {
+        return processor(true).parse(source);
+      } catch {
+        // The error without math is the one that names the author's mistake.
+      }
+    }
     if (error instanceof VFileMessage) {
       const place = error.place;
       // Some MDX errors carry their position only in the reason: "... (8:3-8:12)".

@@ -149,6 +149,30 @@ describe('Docusaurus syntax the parser must read as Docusaurus does', () => {
     expect(nested?.type === 'heading' ? headingIds.get(nested) : undefined).toBe('setup');
     expect(parseDocument(source, 'nested.md', OPTIONS).sections.map((section) => section.anchor)).toEqual(['', 'setup-1']);
   });
+
+  it('reads a page that shows fenced code inside a longer fence, headings after it included', () => {
+    // As Docusaurus's own "Code blocks" page does: a ````md block showing a ```js block.
+    const source = '## Code title {#code-title}\n\n````md\n```js title="a.js"\nconst a = 1;\n```\n````\n\n## Line numbering {#line-numbering}\n\nThe counter starts at line number 1.\n';
+    const document = parseDocument(source, 'code-blocks.mdx', OPTIONS);
+    expect(document.sections.map((section) => [section.headingPath.join(' › '), section.anchor])).toEqual([
+      ['Code title', 'code-title'],
+      ['Line numbering', 'line-numbering'],
+    ]);
+    const [shown] = document.sections[0]?.blocks ?? [];
+    expect(shown).toBe('````md\n```js title="a.js"\nconst a = 1;\n```\n````');
+    // Cut into chunks and read back for an answer, the inner fence stays code.
+    const chunks = chunkDocument(document);
+    expect(chunks[0]?.text).toContain(shown);
+  });
+
+  it('reads a page with equations as a site with remark-math does, and leaves dollars in prose alone', () => {
+    const equations = '## Blocks\n\nUse line breaks and $$:\n\n<Demo>\n\n$$\nI = \\int_0^{2\\pi} \\sin(x)\\,dx\n$$\n\n</Demo>\n';
+    const document = parseDocument(equations, 'math.mdx', OPTIONS);
+    expect(document.sections.map((section) => section.anchor)).toEqual(['blocks']);
+    expect(document.sections[0]?.blocks.join('\n')).toContain('$$\nI = \\int_0^{2\\pi} \\sin(x)\\,dx\n$$');
+    const prices = parseDocument('## Plans\n\nIt costs $5 or $10 a month.\n', 'plans.mdx', OPTIONS);
+    expect(prices.sections[0]?.blocks).toEqual(['It costs $5 or $10 a month.']);
+  });
 });
 
 describe('routes', () => {

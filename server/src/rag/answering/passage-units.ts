@@ -4,7 +4,7 @@
  * names, and what must never be quoted as an answer marked (questions, exercise prompts, template
  * text, stray headings).
  */
-import { isTableBlock, tableCells } from '@docent/ingest';
+import { closesFence, isTableBlock, openingFence, tableCells } from '@docent/ingest';
 import { splitSentences } from '../text/sentences.js';
 
 export interface PassageUnit {
@@ -46,7 +46,7 @@ export function readPassage(text: string): Passage {
   const introducesCode = new Set<PassageUnit | undefined>();
   let paragraph = 0;
   for (const block of splitBlocks(text)) {
-    if (block.startsWith('```')) {
+    if (openingFence(block.split('\n', 1)[0] ?? '') !== undefined) {
       codeBlocks.push(block);
       introducesCode.add(units.at(-1));
       continue;
@@ -142,20 +142,23 @@ function isTableRow(line: string): boolean {
 function splitBlocks(text: string): string[] {
   const blocks: string[] = [];
   let current: string[] = [];
-  let inFence = false;
+  let fence: string | undefined;
   const flush = () => {
     if (current.length > 0) blocks.push(current.join('\n').trim());
     current = [];
   };
   for (const line of text.split('\n')) {
-    if (line.trimStart().startsWith('```')) {
-      if (!inFence) flush();
+    if (fence !== undefined) {
       current.push(line);
-      inFence = !inFence;
-      if (!inFence) flush();
+      if (closesFence(fence, line)) {
+        fence = undefined;
+        flush();
+      }
       continue;
     }
-    if (!inFence && line.trim() === '') flush();
+    fence = openingFence(line.trimStart());
+    if (fence !== undefined) flush();
+    if (fence === undefined && line.trim() === '') flush();
     else current.push(line);
   }
   flush();
