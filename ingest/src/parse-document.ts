@@ -16,6 +16,7 @@ import { VFileMessage } from 'vfile-message';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { blockText } from './markdown-text.js';
+import { unwrapMdxCodeBlocks } from './mdx-code-blocks.js';
 import { bracketAdmonitionTitles, docRoute, extractExplicitHeadingIds, stripNumberPrefix, type RouteOptions } from './docusaurus-route.js';
 
 export interface DocumentSection {
@@ -75,7 +76,7 @@ export interface DocumentTree {
 }
 
 export function readDocumentTree(source: string, docPath: string): DocumentTree {
-  const { source: withoutIds, idsByLine } = extractExplicitHeadingIds(bracketAdmonitionTitles(source.replace(/\r\n?/g, '\n')));
+  const { source: withoutIds, idsByLine } = extractExplicitHeadingIds(bracketAdmonitionTitles(unwrapMdxCodeBlocks(source.replace(/\r\n?/g, '\n'))));
   const tree = parseTree(withoutIds, docPath);
   return { tree, frontMatter: readFrontMatter(tree, docPath), headingIds: assignHeadingIds(tree, idsByLine) };
 }

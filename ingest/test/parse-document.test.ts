@@ -165,6 +165,34 @@ describe('Docusaurus syntax the parser must read as Docusaurus does', () => {
     expect(chunks[0]?.text).toContain(shown);
   });
 
+  it('reads "mdx-code-block" fences as the MDX they hold, as Docusaurus does, keeping line numbers', () => {
+    const tabs = [
+      '```mdx-code-block',
+      "import Tabs from '@theme/Tabs';",
+      "import TabItem from '@theme/TabItem';",
+      '```',
+      '',
+      '## Install {#install}',
+      '',
+      '```mdx-code-block',
+      '<Tabs>',
+      '<TabItem value="npm" label="npm">',
+      '```',
+      '',
+      'Install it with npm.',
+      '',
+      '```mdx-code-block',
+      '</TabItem>',
+      '</Tabs>',
+      '```',
+      '',
+    ].join('\n');
+    const document = parseDocument(tabs, 'install.mdx', OPTIONS);
+    expect(document.sections.map((section) => [section.anchor, section.blocks])).toEqual([['install', ['Install it with npm.']]]);
+    // An error after the unwrapped fences is still reported on the author's line.
+    expect(() => parseDocument(`${tabs}\n<Broken>\n\nunclosed\n`, 'install.mdx', OPTIONS)).toThrow(/^install\.mdx:2[01]: MDX does not parse/);
+  });
+
   it('reads a page with equations as a site with remark-math does, and leaves dollars in prose alone', () => {
     const equations = '## Blocks\n\nUse line breaks and $$:\n\n<Demo>\n\n$$\nI = \\int_0^{2\\pi} \\sin(x)\\,dx\n$$\n\n</Demo>\n';
     const document = parseDocument(equations, 'math.mdx', OPTIONS);
