@@ -25,3 +25,18 @@ export function fenceFor(code: string): string {
   const longest = Math.max(0, ...(code.match(/^\s{0,3}`{3,}/gm) ?? []).map((run) => run.trim().length));
   return '`'.repeat(Math.max(3, longest + 1));
 }
+
+/** The text without its fenced code blocks (fences included), line by line as CommonMark reads them. */
+export function withoutCodeBlocks(text: string): string {
+  const kept: string[] = [];
+  let open: string | undefined;
+  for (const line of text.split('\n')) {
+    if (open === undefined) {
+      open = openingFence(line);
+      if (open === undefined) kept.push(line);
+    } else if (closesFence(open, line)) {
+      open = undefined;
+    }
+  }
+  return kept.join('\n');
+}

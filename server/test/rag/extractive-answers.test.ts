@@ -76,10 +76,48 @@ title: Publishing the manual
 Routes are generated from file paths. You may accidentally create multiple pages that are meant to be accessed on the same route. When this happens, the build warns you about duplicate routes, but the site will still be built successfully. Routes are sorted by path before they are written. Trailing slashes are added when the trailingSlash option is true. The page that was created last will be accessible, but it will override other conflicting pages. Static assets are copied as they are.
 `;
 
+/** Written the way Docusaurus's own docs are: tabs opened in "mdx-code-block" fences, a ````md block showing a ```jsx one. */
+const CODE_TITLES_PAGE = [
+  '---',
+  'title: Code block titles',
+  '---',
+  '```mdx-code-block',
+  "import Tabs from '@theme/Tabs';",
+  "import TabItem from '@theme/TabItem';",
+  '```',
+  '',
+  '## Code title {#code-title}',
+  '',
+  'To give a code block a title, add a title key after the language of its opening fence:',
+  '',
+  '````md',
+  '```jsx title="/src/components/HelloCodeTitle.js"',
+  'function HelloCodeTitle(props) {',
+  '  return <h1>Hello, {props.name}</h1>;',
+  '}',
+  '```',
+  '````',
+  '',
+  '## Title styles {#title-styles}',
+  '',
+  '```mdx-code-block',
+  '<Tabs>',
+  '<TabItem value="light" label="Light">',
+  '```',
+  '',
+  'The title bar of a code block is shaded lighter than the code in the light theme.',
+  '',
+  '```mdx-code-block',
+  '</TabItem>',
+  '</Tabs>',
+  '```',
+  '',
+].join('\n');
+
 async function ask(server: ChatServer, message: string) {
   const call = await postChat(server.url, { message });
   const { events } = await readEvents(call.response);
-  return { answer: answerText(events), notCovered: eventOf(events, 'notice')?.data.code === 'not_covered' };
+  return { answer: answerText(events), notCovered: eventOf(events, 'notice')?.data.code === 'not_covered', sources: eventOf(events, 'sources')?.data.sources ?? [] };
 }
 
 describe('extractive answers a reader would accept (bundled model, no LLM)', () => {
@@ -90,6 +128,7 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     writeFileSync(join(docs.path, 'hydraulics', 'pumps.md'), PUMPS_PAGE);
     writeFileSync(join(docs.path, 'hydraulics', 'valves.md'), VALVES_PAGE);
     writeFileSync(join(docs.path, 'hydraulics', 'publishing.md'), PUBLISHING_PAGE);
+    writeFileSync(join(docs.path, 'hydraulics', 'code-titles.mdx'), CODE_TITLES_PAGE);
     server = await startChatServer('pglite', {}, docs.path);
   });
   afterAll(async () => {
@@ -129,6 +168,19 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     const what = await ask(server, 'What does priming a pump do?');
     expect(what.answer).toContain('fills the pump and its suction line');
     expect(what.answer).not.toContain('```');
+  });
+
+  it('shows a Markdown example that holds a code block whole, and never the page\'s MDX plumbing', async () => {
+    const { answer, sources } = await ask(server, 'How do I add a title to a code block? Show me an example.');
+    expect(answer).toContain('add a title key after the language');
+    expect(answer).toContain('````md\n```jsx title="/src/components/HelloCodeTitle.js"\nfunction HelloCodeTitle(props) {');
+    expect(answer).toContain('}\n```\n````');
+    const shaded = await ask(server, 'How is the title bar of a code block shaded in the light theme?');
+    expect(shaded.answer).toContain('shaded lighter than the code');
+    for (const { answer: text } of [{ answer }, shaded]) expect(text).not.toMatch(/mdx-code-block|import Tabs|TabItem/);
+    const cited = [...sources, ...shaded.sources].filter((source) => source.url.includes('code-titles'));
+    expect(cited.length).toBeGreaterThan(0);
+    for (const source of cited) expect(source.snippet).not.toContain('`');
   });
 
   it('answers from a table row, read with its column names', async () => {

@@ -1,4 +1,5 @@
 import type { Selection } from '@docent/protocol';
+import { withoutCodeBlocks } from '@docent/ingest';
 import type { GroundingSource } from './generator.js';
 import type { RetrievedChunk } from '../retrieval/retrieve.js';
 
@@ -40,7 +41,7 @@ function sectionTitle(chunk: Pick<RetrievedChunk, 'heading' | 'chapter'>): strin
 
 /** The start of a passage as one line, cut at a word boundary. */
 export function snippetOf(text: string): string {
-  const flat = text.replace(/```[\s\S]*?```/g, ' ').replace(/\s+/g, ' ').trim();
+  const flat = withoutCodeBlocks(text).replace(/\s+/g, ' ').trim();
   if (flat.length <= SNIPPET_LENGTH) return flat;
   const cut = flat.slice(0, SNIPPET_LENGTH);
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), SNIPPET_LENGTH / 2))}…`;
