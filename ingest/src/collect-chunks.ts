@@ -4,10 +4,12 @@
  * empty pages and what the author excludes. Nothing is embedded or written here.
  */
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { chunkDocument, type CourseChunk } from './chunk-document.js';
+import type { ReadImport } from './mdx-partials.js';
 import type { RouteOptions } from './docusaurus-route.js';
 import { DocumentParseError, parseDocument } from './parse-document.js';
 import { docsToIngest, withSiteRoutes, type BuiltSite, type ManifestDoc } from './site-manifest.js';
@@ -89,7 +91,8 @@ async function parseAll(files: readonly DocumentFile[]): Promise<Omit<CollectedC
   for (const { docPath: file, file: path, routes } of files) {
     try {
       const source = await readFile(path, 'utf8');
-      const document = 'permalink' in routes ? withSiteRoutes(parseDocument(source, file, { routeBase: '/' }), routes) : parseDocument(source, file, routes);
+      const readImport = partialsBeside(path);
+      const document = 'permalink' in routes ? withSiteRoutes(parseDocument(source, file, { routeBase: '/' }, readImport), routes) : parseDocument(source, file, routes, readImport);
       // A built site has already left its drafts out; a folder's are skipped here, never cited.
       if (document.frontMatter.draft === true) {
         skipped.push({ file, reason: 'draft' });
@@ -104,6 +107,18 @@ async function parseAll(files: readonly DocumentFile[]): Promise<Omit<CollectedC
     }
   }
   return { chunks, failed, skipped };
+}
+
+/** Reads the partials a page imports by relative path (`./_install.mdx`), and theirs in turn. */
+function partialsBeside(file: string): ReadImport {
+  return (specifier) => {
+    const partial = resolve(dirname(file), specifier);
+    try {
+      return { source: readFileSync(partial, 'utf8'), readImport: partialsBeside(partial) };
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /**

@@ -17,6 +17,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { blockText } from './markdown-text.js';
 import { unwrapMdxCodeBlocks } from './mdx-code-blocks.js';
+import { inlinePartials, type ReadImport } from './mdx-partials.js';
 import { bracketAdmonitionTitles, docRoute, extractExplicitHeadingIds, stripNumberPrefix, type RouteOptions } from './docusaurus-route.js';
 
 export interface DocumentSection {
@@ -75,14 +76,22 @@ export interface DocumentTree {
   headingIds: Map<Heading, string>;
 }
 
-export function readDocumentTree(source: string, docPath: string): DocumentTree {
-  const { source: withoutIds, idsByLine } = extractExplicitHeadingIds(bracketAdmonitionTitles(unwrapMdxCodeBlocks(source.replace(/\r\n?/g, '\n'))));
-  const tree = parseTree(withoutIds, docPath);
-  return { tree, frontMatter: readFrontMatter(tree, docPath), headingIds: assignHeadingIds(tree, idsByLine) };
+/** `readImport` reads the MDX partials the page imports, to show their text where the page does. */
+export function readDocumentTree(source: string, docPath: string, readImport?: ReadImport): DocumentTree {
+  const { tree, idsByLine } = preprocessAndParse(source, docPath);
+  const headingIds = assignHeadingIds(tree, idsByLine);
+  // After the page's ids: a partial's headings are not the page's (see mdx-partials.ts).
+  if (readImport !== undefined) inlinePartials(tree, readImport, (partial, specifier) => preprocessAndParse(partial, specifier).tree);
+  return { tree, frontMatter: readFrontMatter(tree, docPath), headingIds };
 }
 
-export function parseDocument(source: string, docPath: string, options: ParseOptions): ParsedDocument & { frontMatter: FrontMatter } {
-  return describeDocument(readDocumentTree(source, docPath), docPath, options);
+export function parseDocument(source: string, docPath: string, options: ParseOptions, readImport?: ReadImport): ParsedDocument & { frontMatter: FrontMatter } {
+  return describeDocument(readDocumentTree(source, docPath, readImport), docPath, options);
+}
+
+function preprocessAndParse(source: string, docPath: string): { tree: Root; idsByLine: Map<number, string> } {
+  const { source: withoutIds, idsByLine } = extractExplicitHeadingIds(bracketAdmonitionTitles(unwrapMdxCodeBlocks(source.replace(/\r\n?/g, '\n'))));
+  return { tree: parseTree(withoutIds, docPath), idsByLine };
 }
 
 /** Title, route and heading-delimited sections of a document already read into a tree. */
