@@ -26,17 +26,22 @@ export function fenceFor(code: string): string {
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
-/** The text without its fenced code blocks (fences included), line by line as CommonMark reads them. */
-export function withoutCodeBlocks(text: string): string {
-  const kept: string[] = [];
+/** For each line, whether it belongs to a fenced code block (its fences included). */
+export function codeLines(lines: readonly string[]): boolean[] {
   let open: string | undefined;
-  for (const line of text.split('\n')) {
+  return lines.map((line) => {
     if (open === undefined) {
       open = openingFence(line);
-      if (open === undefined) kept.push(line);
-    } else if (closesFence(open, line)) {
-      open = undefined;
+      return open !== undefined;
     }
-  }
-  return kept.join('\n');
+    if (closesFence(open, line)) open = undefined;
+    return true;
+  });
+}
+
+/** The text without its fenced code blocks (fences included), line by line as CommonMark reads them. */
+export function withoutCodeBlocks(text: string): string {
+  const lines = text.split('\n');
+  const inCode = codeLines(lines);
+  return lines.filter((_, index) => !inCode[index]).join('\n');
 }

@@ -3,7 +3,7 @@
  * link lands on the section it names.
  */
 import { posix } from 'node:path';
-import { closesFence, openingFence } from './code-fence.js';
+import { codeLines } from './code-fence.js';
 
 /**
  * Docusaurus's number-prefix rule: `01-intro` → `intro`, `003 - setup` → `setup`, but prefixes that
@@ -108,16 +108,7 @@ export function bracketAdmonitionTitles(source: string): string {
 
 /** Applies `rewrite` to every line that is not inside a fenced code block (1-based line numbers). */
 function rewriteLinesOutsideCode(source: string, rewrite: (line: string, lineNumber: number) => string): string {
-  let openFence: string | undefined;
-  return source
-    .split('\n')
-    .map((line, index) => {
-      if (openFence !== undefined) {
-        if (closesFence(openFence, line)) openFence = undefined;
-        return line;
-      }
-      openFence = openingFence(line);
-      return openFence === undefined ? rewrite(line, index + 1) : line;
-    })
-    .join('\n');
+  const lines = source.split('\n');
+  const inCode = codeLines(lines);
+  return lines.map((line, index) => (inCode[index] ? line : rewrite(line, index + 1))).join('\n');
 }

@@ -150,16 +150,16 @@ function splitBlocks(text: string): string[] {
   for (const line of text.split('\n')) {
     if (fence !== undefined) {
       current.push(line);
-      if (closesFence(fence, line)) {
+      if (closesFence(fence, line.trimStart())) {
         fence = undefined;
         flush();
       }
       continue;
     }
     fence = openingFence(line.trimStart());
-    if (fence !== undefined) flush();
-    if (fence === undefined && line.trim() === '') flush();
-    else current.push(line);
+    // A fence starts a block of its own; outside code, an empty line ends one.
+    if (fence !== undefined || line.trim() === '') flush();
+    if (line.trim() !== '') current.push(line);
   }
   flush();
   return blocks.filter((block) => block !== '');
