@@ -158,6 +158,10 @@ describe('deploy/Dockerfile, built and run without Docker', () => {
     const shards = manifest.weightsManifest.flatMap((group) => group.paths);
     expect(shards.length).toBeGreaterThan(0);
     expect(shards.filter((shard) => !existsSync(join(modelDir, shard))), `weight shards missing from ${MODEL_PACKAGE}`).toEqual([]);
+
+    // Its native runtime for this platform only: the other platforms' libraries are ~240 MB the image never loads.
+    const nativeRuntimes = join(modules, 'onnxruntime-node', 'bin', 'napi-v6');
+    expect(readdirSync(nativeRuntimes).flatMap((platform) => readdirSync(join(nativeRuntimes, platform)).map((arch) => `${platform}/${arch}`))).toEqual([`${process.platform}/${process.arch}`]);
   });
 
   it('is self-contained: every link resolves inside it, no node_modules above it, no tests or secrets', () => {
@@ -232,6 +236,8 @@ describe('deploy/Dockerfile, built and run without Docker', () => {
       const progress = await logs.waitFor((entry) => typeof entry.done === 'number' && entry.done > 0);
       mark('first embedding batch');
       expect(progress.total).toBeGreaterThan(0);
+      // On its native runtime: the fallback to WebAssembly is logged as a warning at startup.
+      expect(logs.text).not.toContain('runs on WebAssembly');
     } finally {
       if (server.exitCode === null) server.kill('SIGTERM');
       const code = await exited;

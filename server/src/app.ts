@@ -67,6 +67,8 @@ export async function buildApp(config: Config, options: BuildAppOptions = {}): P
   try {
     preparation = await prepareDatabase(database, logger);
     knowledge = await openKnowledgeBase(config, database);
+    const fallbackReason = knowledge.bundledRuntime?.fallbackReason;
+    if (fallbackReason) logger.warn({ reason: fallbackReason }, 'the bundled embedding model runs on WebAssembly because its native runtime did not load here: answers are the same, embedding is several times slower');
   } catch (error) {
     await database.close();
     throw error;

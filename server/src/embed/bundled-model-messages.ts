@@ -1,3 +1,5 @@
+import type { BundledRuntime } from './bundled-embedder.js';
+
 /** Messages between the server and the bundled model's worker thread. */
 export interface ThreadRequest {
   job: number;
@@ -5,7 +7,7 @@ export interface ThreadRequest {
 }
 
 export type ThreadReply =
-  | { type: 'ready'; id: string; dimensions: number }
+  | { type: 'ready'; id: string; dimensions: number; runtime: BundledRuntime; fallbackReason?: string | undefined }
   | { type: 'load-failed'; message: string }
   | { type: 'vectors'; job: number; vectors: Float32Array[] }
   | { type: 'failed'; job: number; message: string };

@@ -3,12 +3,14 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { BundledRuntime } from './bundled-embedder.js';
 import type { ThreadReply, ThreadRequest } from './bundled-model-messages.js';
 import type { EmbedOptions, Embedder } from './embedder.js';
 
 /**
  * Texts per message to the worker. Bulk work (ingestion) is cut into pieces this small so a
- * reader's question waits for at most one piece (~0.3 s) before it jumps the queue.
+ * reader's question waits for at most one piece (~30 ms natively, ~0.3 s on WebAssembly) before it
+ * jumps the queue.
  */
 const PIECE_SIZE = 4;
 
@@ -33,6 +35,8 @@ const HELPER_MIN_QUEUED_PIECES = 4;
 /** An idle helper stops after this long: ingestion pauses between batches to write them. */
 const HELPER_IDLE_MS = 2_000;
 
+type LoadedModel = Extract<ThreadReply, { type: 'ready' }>;
+
 interface Job {
   texts: string[];
   resolve: (vectors: Float32Array[]) => void;
@@ -51,8 +55,8 @@ interface Slot {
 export interface BundledModelOptions {
   /**
    * Threads that embed bulk work (ingestion) at once, each with its own copy of the model (about
-   * 150 MiB while it works). Helpers beyond the first start when an ingest queues enough work and
-   * stop when it is done. Default 1: the server's memory budget; `npm run ingest` uses 2.
+   * 80 MiB natively, 150 MiB on WebAssembly, while it works). Helpers beyond the first start when
+   * an ingest queues enough work and stop when it is done. Default 1: the server's memory budget; `npm run ingest` uses 2.
    */
   bulkThreads?: number;
 }
@@ -76,7 +80,7 @@ export class BundledModelThread {
   private closed = false;
 
   private constructor(
-    private readonly model: { id: string; dimensions: number },
+    private readonly model: LoadedModel,
     worker: Worker,
     private readonly bulkThreads: number,
   ) {
@@ -90,15 +94,20 @@ export class BundledModelThread {
 
   static async start(options: BundledModelOptions = {}): Promise<BundledModelThread> {
     const worker = startWorker();
-    const model = await new Promise<{ id: string; dimensions: number }>((resolve, reject) => {
+    const model = await new Promise<LoadedModel>((resolve, reject) => {
       worker.once('error', reject);
       worker.once('message', (reply: ThreadReply) => {
         worker.off('error', reject);
-        if (reply.type === 'ready') resolve({ id: reply.id, dimensions: reply.dimensions });
+        if (reply.type === 'ready') resolve(reply);
         else reject(new Error(`the bundled embedding model did not load: ${reply.type === 'load-failed' ? reply.message : reply.type}`));
       });
     });
     return new BundledModelThread(model, worker, Math.max(1, Math.floor(options.bulkThreads ?? 1)));
+  }
+
+  /** The engine computing the model, and why it is not the native one when it is not: for the startup log. */
+  get runtime(): { runtime: BundledRuntime; fallbackReason?: string | undefined } {
+    return { runtime: this.model.runtime, fallbackReason: this.model.fallbackReason };
   }
 
   /** Worker threads running now (the first, plus helpers while an ingest keeps them busy). */

@@ -24,6 +24,8 @@ export interface KnowledgeBase {
    * back answer after answer.
    */
   sentenceEmbedder: Embedder;
+  /** The bundled model's engine, and why not the native one when not (unset with an embeddings server). */
+  bundledRuntime?: BundledModelThread['runtime'];
   /** Set while the course is being indexed from scratch (answers are then partial). */
   indexing: IndexingProgress;
   /** Stops the embedding model's worker thread, if any. */
@@ -58,6 +60,7 @@ export async function openKnowledgeBase(
     embedder: model.bulk,
     queryEmbedder: new CachedEmbedder(model.query),
     sentenceEmbedder: new CachedEmbedder(model.sentences, SENTENCES_CACHED),
+    bundledRuntime: model.runtime,
     indexing: new IndexingProgress(),
     close: () => model.close(),
   };

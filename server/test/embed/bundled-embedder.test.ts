@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { BundledEmbedder } from '../../src/embed/bundled-embedder.js';
 import { CachedEmbedder } from '../../src/embed/cached-embedder.js';
 import { cosineSimilarity, type Embedder } from '../../src/embed/embedder.js';
@@ -33,6 +33,50 @@ describe('the bundled embedding model', () => {
     expect(vectors).toHaveLength(40);
     const [again] = await embedder.embed([texts[33] as string]);
     expect(cosineSimilarity(vectors[33] as Float32Array, again as Float32Array)).toBeCloseTo(1, 4);
+  });
+});
+
+describe('the two engines that run it', () => {
+  const texts = [
+    'What is a URDF file used for?',
+    '',
+    'Café déjà vu — naïve façade, 東京, emoji 🤖, and a ✓ check.',
+    'Configure `onBrokenLinks: "throw"` in docusaurus.config.js so that a broken link fails the build.',
+    // Longer than the model's 128-token window: both engines must cut it at the same token.
+    Array.from({ length: 60 }, (_, index) => `Step ${index}: the humanoid shifts its weight over the support polygon.`).join(' '),
+    'ZMP',
+  ];
+
+  it('runs natively here, and gives the vectors TensorFlow.js gives, in order, batched or not', async () => {
+    expect(embedder.runtime).toBe('native');
+    const webAssembly = await BundledEmbedder.load('webassembly');
+    expect(webAssembly.runtime).toBe('webassembly');
+    const [native, reference, oneByOne] = await Promise.all([embedder.embed(texts), webAssembly.embed(texts), Promise.all(texts.map((text) => embedder.embed([text])))]);
+    texts.forEach((_, index) => {
+      expect(cosineSimilarity(native[index] as Float32Array, reference[index] as Float32Array)).toBeGreaterThan(0.99999);
+      expect(cosineSimilarity(native[index] as Float32Array, oneByOne[index]?.[0] as Float32Array)).toBeGreaterThan(0.99999);
+    });
+    // Different texts stay different (a batch that mixed up rows would fail above, or here).
+    expect(cosineSimilarity(native[0] as Float32Array, native[5] as Float32Array)).toBeLessThan(0.9);
+  });
+
+  it('falls back to WebAssembly, saying why, where the native runtime cannot load', async () => {
+    vi.resetModules();
+    // What a platform without a native binary gets: the runtime fails as it loads.
+    vi.doMock('onnxruntime-node', () => ({ InferenceSession: { create: () => Promise.reject(new Error('no onnxruntime binary for linux-musl/x64')) } }));
+    try {
+      const { BundledEmbedder: Reloaded } = await import('../../src/embed/bundled-embedder.js');
+      const fallback = await Reloaded.load();
+      expect(fallback.runtime).toBe('webassembly');
+      expect(fallback.fallbackReason).toContain('no onnxruntime binary for linux-musl/x64');
+      const [vector] = await fallback.embed([texts[0] as string]);
+      const [native] = await embedder.embed([texts[0] as string]);
+      expect(cosineSimilarity(vector as Float32Array, native as Float32Array)).toBeGreaterThan(0.99999);
+      await expect(Reloaded.load('native')).rejects.toThrow('no onnxruntime binary');
+    } finally {
+      vi.doUnmock('onnxruntime-node');
+      vi.resetModules();
+    }
   });
 });
 
