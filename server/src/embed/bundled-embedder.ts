@@ -24,6 +24,8 @@ export class BundledEmbedder implements Embedder {
 
   private constructor(
     private readonly compute: (texts: string[]) => Promise<ArrayLike<number>[]>,
+    /** Frees the model's native memory; the embedder is unusable afterwards. */
+    readonly close: () => Promise<void>,
     readonly runtime: BundledRuntime,
     /** Why the native runtime is not in use, when it is not. */
     readonly fallbackReason?: string,
@@ -34,7 +36,7 @@ export class BundledEmbedder implements Embedder {
     if (runtime === 'webassembly') return BundledEmbedder.loadWebAssembly();
     try {
       const native = await NativeUseLite.load();
-      return new BundledEmbedder((texts) => native.embed(texts), 'native');
+      return new BundledEmbedder((texts) => native.embed(texts), () => native.close(), 'native');
     } catch (error) {
       if (runtime === 'native') throw error;
       return BundledEmbedder.loadWebAssembly(error instanceof Error ? error.message : String(error));
@@ -59,7 +61,7 @@ export class BundledEmbedder implements Embedder {
       }
       return vectors;
     };
-    return new BundledEmbedder(compute, 'webassembly', fallbackReason);
+    return new BundledEmbedder(compute, async () => model.model.dispose(), 'webassembly', fallbackReason);
   }
 
   async embed(texts: readonly string[]): Promise<Float32Array[]> {

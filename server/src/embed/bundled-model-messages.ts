@@ -1,10 +1,10 @@
 import type { BundledRuntime } from './bundled-embedder.js';
 
 /** Messages between the server and the bundled model's worker thread. */
-export interface ThreadRequest {
-  job: number;
-  texts: string[];
-}
+export type ThreadRequest =
+  | { type: 'embed'; job: number; texts: string[] }
+  /** Finish the job in hand, release the model, exit. (Terminating a thread inside a native call aborts the process.) */
+  | { type: 'close' };
 
 export type ThreadReply =
   | { type: 'ready'; id: string; dimensions: number; runtime: BundledRuntime; fallbackReason?: string | undefined }

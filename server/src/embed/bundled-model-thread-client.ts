@@ -35,6 +35,9 @@ const HELPER_MIN_QUEUED_PIECES = 4;
 /** An idle helper stops after this long: ingestion pauses between batches to write them. */
 const HELPER_IDLE_MS = 2_000;
 
+/** Time a stopping worker gets to finish its job (a piece takes milliseconds natively) before it is terminated. */
+const STOP_GRACE_MS = 5_000;
+
 type LoadedModel = Extract<ThreadReply, { type: 'ready' }>;
 
 interface Job {
@@ -123,7 +126,7 @@ export class BundledModelThread {
       slot.worker = undefined;
     }
     this.failAll(new Error('the embedding model was shut down'));
-    await Promise.all(workers.map((worker) => worker.terminate()));
+    await Promise.all(workers.map(stopWorker));
   }
 
   private view(embed: (texts: string[], options?: EmbedOptions) => Promise<Float32Array[]>): Embedder {
@@ -196,7 +199,7 @@ export class BundledModelThread {
     worker.ref();
     this.jobCounter += 1;
     slot.running = { number: this.jobCounter, job };
-    worker.postMessage({ job: this.jobCounter, texts: job.texts } satisfies ThreadRequest);
+    worker.postMessage({ type: 'embed', job: this.jobCounter, texts: job.texts } satisfies ThreadRequest);
   }
 
   /** Out of bulk work: the helper's thread and its copy of the model go back to the system. */
@@ -205,7 +208,7 @@ export class BundledModelThread {
     this.slots.splice(this.slots.indexOf(slot), 1);
     const worker = slot.worker;
     slot.worker = undefined;
-    void worker?.terminate();
+    if (worker) void stopWorker(worker);
   }
 
   private attach(slot: Slot, worker: Worker): Worker {
@@ -245,6 +248,22 @@ export class BundledModelThread {
     for (const slot of this.slots) slot.running = undefined;
     for (const job of jobs) job.reject(error);
   }
+}
+
+/**
+ * Asks a worker to finish the job in hand, release the model and exit, and terminates it only if
+ * it has not within STOP_GRACE_MS: terminating a thread in the middle of ONNX Runtime's native
+ * call aborts the whole process ("terminate called after throwing an instance of 'Napi::Error'").
+ */
+async function stopWorker(worker: Worker): Promise<void> {
+  if (worker.threadId === -1) return; // exited already
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  // An idle worker is unref'd; the process must not finish before this one has.
+  worker.ref();
+  worker.postMessage({ type: 'close' } satisfies ThreadRequest);
+  const deadline = setTimeout(() => void worker.terminate(), STOP_GRACE_MS);
+  await exited;
+  clearTimeout(deadline);
 }
 
 /** tsx's ESM registration API, found from its package manifest (its CommonJS twin cannot register ESM hooks). */

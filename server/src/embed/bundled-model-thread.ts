@@ -15,8 +15,14 @@ if (!port) throw new Error('bundled-model-thread.ts runs only as a worker thread
 try {
   const embedder = await BundledEmbedder.load();
   collectGarbageNow();
+  let inHand: Promise<unknown> = Promise.resolve();
   port.on('message', (request: ThreadRequest) => {
-    embedder.embed(request.texts).then(
+    if (request.type === 'close') {
+      // With the port closed and the model released, nothing keeps the thread alive: it exits.
+      void inHand.then(() => embedder.close()).finally(() => port.close());
+      return;
+    }
+    inHand = embedder.embed(request.texts).then(
       (vectors) => port.postMessage({ type: 'vectors', job: request.job, vectors } satisfies ThreadReply, vectors.map((vector) => vector.buffer as ArrayBuffer)),
       (error: unknown) => port.postMessage({ type: 'failed', job: request.job, message: error instanceof Error ? error.message : String(error) } satisfies ThreadReply),
     );

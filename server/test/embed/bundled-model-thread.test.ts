@@ -1,7 +1,11 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { BundledEmbedder } from '../../src/embed/bundled-embedder.js';
 import { BundledModelThread } from '../../src/embed/bundled-model-thread-client.js';
 import { cosineSimilarity } from '../../src/embed/embedder.js';
+
+const SERVER_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 let thread: BundledModelThread;
 beforeAll(async () => {
@@ -113,4 +117,26 @@ describe('the bundled model on its worker thread', () => {
     await closing.close();
     await expect(closing.query.embed(['anything'])).rejects.toThrow(/shut down/);
   });
+
+  it('shuts down in the middle of an ingest without taking the process with it', async () => {
+    // In a process of its own: stopping a thread inside ONNX Runtime's native call used to abort
+    // the whole process (exit 134, "terminate called after throwing an instance of 'Napi::Error'"),
+    // which is what a server stopped while it ingests does.
+    const script = `
+      const { BundledModelThread } = await import('./src/embed/bundled-model-thread-client.ts');
+      const model = await BundledModelThread.start({ bulkThreads: 2 });
+      const passages = Array.from({ length: 400 }, (_, index) => 'Passage ' + index + ': ' + 'the robot shifts its weight. '.repeat(20));
+      const ingest = model.bulk.embed(passages).then(() => 'finished', (error) => error.message);
+      while (model.threads < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await model.close();
+      console.log('ingest: ' + (await ingest) + '; threads: ' + model.threads);
+      process.exit(0);`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], { cwd: SERVER_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (exitCode) => resolve(exitCode)));
+    expect({ code, output: output.trim() }).toEqual({ code: 0, output: 'ingest: the embedding model was shut down; threads: 0' });
+  }, 60_000);
 });
