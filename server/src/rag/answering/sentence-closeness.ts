@@ -9,7 +9,7 @@ import { cosineSimilarity } from '../../embed/embedder.js';
 import type { GroundingSource } from './generator.js';
 import type { Passage, PassageUnit } from './passage-units.js';
 
-/** Units scored per answer, best-ranked sources first: up to ~0.45 s of the bundled model when none is cached. */
+/** Units scored per answer, best-ranked sources first: up to ~30 ms of the native model (~0.45 s on WebAssembly) when none is cached. (60 found no more facts in `npm run eval`.) */
 const MAX_UNITS_SCORED = 30;
 /** The model reads about 128 tokens; a longer text only makes a longer cache key. */
 const MAX_CHARS_SCORED = 600;
@@ -18,8 +18,9 @@ export type UnitCloseness = ReadonlyMap<PassageUnit, number>;
 
 /**
  * Scores answers' units with the sentence model, one answer at a time. The model is one thread
- * shared with readers' questions, and an answer's uncached sentences cost it ~0.45 s: were every
- * answer to wait its turn, 16 readers asking at once would get ~2 answers a second instead of ~30.
+ * shared with readers' questions, and an answer's uncached sentences cost it ~30 ms natively and
+ * ~0.45 s on the WebAssembly fallback: were every answer to wait its turn there, 16 readers asking
+ * at once would get ~2 answers a second instead of ~30.
  * So while one answer is being scored, the others are chosen by shared words alone, as without a
  * model. Sentences already cached cost nothing, so scoring is rarely skipped on a warm course.
  */
