@@ -19,7 +19,10 @@ try {
   port.on('message', (request: ThreadRequest) => {
     if (request.type === 'close') {
       // With the port closed and the model released, nothing keeps the thread alive: it exits.
-      void inHand.then(() => embedder.close()).finally(() => port.close());
+      void inHand
+        .then(() => embedder.close())
+        .catch(() => undefined) // the thread is going away either way
+        .finally(() => port.close());
       return;
     }
     inHand = embedder.embed(request.texts).then(
