@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as OnnxRuntimeModule from 'onnxruntime-node';
 import { z } from 'zod';
+import { BUNDLED_MODEL_DIMENSIONS } from '../embedder.js';
 import { buildOnnxModel, MAX_TOKENS } from './onnx-graph.js';
 import { UseLiteTokenizer } from './tokenizer.js';
 import { bundledModelFolder, readBundledWeights } from './weights.js';
@@ -71,7 +72,7 @@ export class NativeUseLite {
       const output = result['embedding']?.data;
       if (!(output instanceof Float32Array)) throw new Error('the bundled model returned no embedding');
       batch.forEach((text, row) => {
-        vectors[text.index] = output.slice(row * 512, (row + 1) * 512);
+        vectors[text.index] = output.slice(row * BUNDLED_MODEL_DIMENSIONS, (row + 1) * BUNDLED_MODEL_DIMENSIONS);
       });
     }
     return vectors;

@@ -1,4 +1,5 @@
 import onnxProto from 'onnx-proto';
+import { BUNDLED_MODEL_DIMENSIONS } from '../embedder.js';
 import type { Tensor } from './weights.js';
 
 /**
@@ -24,7 +25,7 @@ const ENCODE = 'module_apply_default/Encoder_en/KonaTransformer/Encode/';
 const KERNELS = 'module/Encoder_en/KonaTransformer/Encode/';
 const LAYERS = [
   { heads: 4, depth: 64, width: 256 },
-  { heads: 4, depth: 128, width: 512 },
+  { heads: 4, depth: 128, width: BUNDLED_MODEL_DIMENSIONS },
 ] as const;
 
 type Attribute = number | number[];
@@ -100,7 +101,7 @@ function attention(graph: GraphWriter, x: string, layer: number, paddingBias: st
   const logits = graph.one('Add', [graph.one('MatMul', [queries, perHead(k, [0, 2, 3, 1])]), paddingBias]);
   const context = graph.one('MatMul', [graph.one('Softmax', [logits], { axis: -1 }), perHead(v, [0, 2, 1, 3])]);
   const combined = graph.one('Reshape', [graph.one('Transpose', [context], { perm: [0, 2, 1, 3] }), graph.integers([0, 0, size])]);
-  return graph.linear(combined, `${KERNELS}${at}output_transform_single/kernel/part_0`, `${ENCODE}${at}output_transform_single/bias/ConcatPartitions/concat`, [size, 512]);
+  return graph.linear(combined, `${KERNELS}${at}output_transform_single/kernel/part_0`, `${ENCODE}${at}output_transform_single/bias/ConcatPartitions/concat`, [size, BUNDLED_MODEL_DIMENSIONS]);
 }
 
 function feedForward(graph: GraphWriter, x: string, layer: number): string {
@@ -162,7 +163,7 @@ export function buildOnnxModel(weights: ReadonlyMap<string, Tensor>): Uint8Array
         { name: 'ids', type: tensorType(INT64, ['batch', 'tokens']) },
         { name: 'mask', type: tensorType(FLOAT, ['batch', 'tokens']) },
       ],
-      output: [{ name: 'embedding', type: tensorType(FLOAT, ['batch', 512]) }],
+      output: [{ name: 'embedding', type: tensorType(FLOAT, ['batch', BUNDLED_MODEL_DIMENSIONS]) }],
     },
   });
   return onnx.ModelProto.encode(model).finish();
