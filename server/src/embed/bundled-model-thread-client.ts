@@ -59,7 +59,8 @@ export interface BundledModelOptions {
   /**
    * Threads that embed bulk work (ingestion) at once, each with its own copy of the model (about
    * 80 MiB natively, 150 MiB on WebAssembly, while it works). Helpers beyond the first start when
-   * an ingest queues enough work and stop when it is done. Default 1: the server's memory budget; `npm run ingest` uses 2.
+   * an ingest queues enough work and stop when it is done. Default 1: the server's memory budget;
+   * `npm run ingest` uses 2.
    */
   bulkThreads?: number;
 }
