@@ -94,6 +94,8 @@ export async function evaluateCorpus(corpus: EvalCorpus, config: Config, embedde
       close: async () => {},
     };
     const ingest = await ingestCourse({ docsDir: corpus.docsDir, ...corpus.routes, reset: true, dryRun: false }, knowledge);
+    // Every question ranked by the in-memory full-text index, as a running server's are.
+    await knowledge.catalog.prepareSearchIndex();
     const byId = new Map(questions.map((question) => [question.id, question]));
     const previousOf = (question: EvalQuestion) => (question.follows === null ? undefined : byId.get(question.follows)?.question);
 

@@ -5,7 +5,7 @@
  * are its field names; the drizzle adapter maps them to these columns).
  */
 import { sql } from 'drizzle-orm';
-import { boolean, customType, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, customType, doublePrecision, index, integer, jsonb, pgSequence, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -209,6 +209,14 @@ export const courseSearchStats = pgTable('course_search_stats', {
   chunkCount: integer('chunk_count').notNull(),
   averageLength: doublePrecision('average_length').notNull(),
 });
+
+/**
+ * Advanced after every committed change to course_chunks: a server process holding its own full-text
+ * index of the chunks (stores/full-text/) knows from it that the index is out of date, whichever
+ * process (the server, `npm run ingest`, another replica) made the change. A sequence, so readers
+ * never wait on a row lock held by an ingest.
+ */
+export const courseCatalogGeneration = pgSequence('course_catalog_generation');
 
 /** Which embedder filled each vector collection, so vectors of two models are never mixed. */
 export const vectorCollections = pgTable('vector_collections', {

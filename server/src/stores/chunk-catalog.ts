@@ -1,7 +1,9 @@
 import { inArray, sql } from 'drizzle-orm';
 import { queryRows, type DocentDb } from '../db/database.js';
 import { courseChunks } from '../db/schema.js';
-import type { ChunkPayload, ScoredId } from './vector-store.js';
+import { FullTextSearch } from './full-text/full-text-search.js';
+import type { TextMatch } from './full-text/lexical-index.js';
+import type { ChunkPayload } from './vector-store.js';
 
 export interface CatalogChunk extends ChunkPayload {
   id: string;
@@ -9,29 +11,8 @@ export interface CatalogChunk extends ChunkPayload {
 }
 
 const WRITE_BATCH = 200;
-/** A term in more than this share of all chunks is too common to find candidates by... */
-const CANDIDATE_TERM_SHARE = 0.1;
-/** ...unless the course is so small that this many chunks is still a useful match. */
-const CANDIDATE_TERM_FLOOR = 20;
-/**
- * Candidates scored in full BM25, per wanted result (at least PRESELECT_MIN), chosen by the IDF of
- * the query terms they hold: on 20,000 chunks a query's terms find thousands of passages, and
- * reading every one cost 60–270 ms (npm run bench:retrieval).
- */
-const PRESELECT_PER_RESULT = 10;
-const PRESELECT_MIN = 200;
-/** BM25's usual term-frequency saturation and length normalisation. */
-const BM25_K1 = 1.2;
-const BM25_B = 0.75;
-/** A query word in a passage's heading path (or chapter title) counts this many times a body word. */
-const HEADING_WEIGHT = 3;
-/** Query terms in the emphasised part (a follow-up's own words, beside the topic it borrows) weigh this much more. */
-const EMPHASIS_WEIGHT = 2;
 
-export interface TextMatch extends ScoredId {
-  /** Share (0–1) of the query's IDF weight found in the passage. */
-  coverage: number;
-}
+export type { TextMatch } from './full-text/lexical-index.js';
 
 /**
  * The relational record of every course chunk: text and payload, content hashes for incremental
@@ -39,7 +20,11 @@ export interface TextMatch extends ScoredId {
  * holds the vectors.
  */
 export class ChunkCatalog {
-  constructor(private readonly db: DocentDb) {}
+  private readonly fullText: FullTextSearch;
+
+  constructor(private readonly db: DocentDb) {
+    this.fullText = new FullTextSearch(db);
+  }
 
   /** id → { doc_path, content_hash } of every stored chunk. */
   async hashes(): Promise<Map<string, { docPath: string; contentHash: string }>> {
@@ -50,41 +35,64 @@ export class ChunkCatalog {
   }
 
   async upsert(chunks: readonly CatalogChunk[]): Promise<void> {
-    for (let start = 0; start < chunks.length; start += WRITE_BATCH) {
-      const rows = chunks.slice(start, start + WRITE_BATCH).map((chunk) => ({
-        id: chunk.id,
-        docPath: chunk.doc_path,
-        position: chunk.position,
-        chapter: chunk.chapter,
-        heading: chunk.heading,
-        anchor: chunk.anchor,
-        url: chunk.url,
-        text: chunk.text,
-        contentHash: chunk.content_hash,
-      }));
-      await this.db
-        .insert(courseChunks)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: courseChunks.id,
-          set: {
-            docPath: sql`excluded.doc_path`,
-            position: sql`excluded.position`,
-            chapter: sql`excluded.chapter`,
-            heading: sql`excluded.heading`,
-            anchor: sql`excluded.anchor`,
-            url: sql`excluded.url`,
-            text: sql`excluded.text`,
-            contentHash: sql`excluded.content_hash`,
-            updatedAt: sql`now()`,
-          },
-        });
-    }
+    await this.changingPassages(async () => {
+      for (let start = 0; start < chunks.length; start += WRITE_BATCH) {
+        const rows = chunks.slice(start, start + WRITE_BATCH).map((chunk) => ({
+          id: chunk.id,
+          docPath: chunk.doc_path,
+          position: chunk.position,
+          chapter: chunk.chapter,
+          heading: chunk.heading,
+          anchor: chunk.anchor,
+          url: chunk.url,
+          text: chunk.text,
+          contentHash: chunk.content_hash,
+        }));
+        await this.db
+          .insert(courseChunks)
+          .values(rows)
+          .onConflictDoUpdate({
+            target: courseChunks.id,
+            set: {
+              docPath: sql`excluded.doc_path`,
+              position: sql`excluded.position`,
+              chapter: sql`excluded.chapter`,
+              heading: sql`excluded.heading`,
+              anchor: sql`excluded.anchor`,
+              url: sql`excluded.url`,
+              text: sql`excluded.text`,
+              contentHash: sql`excluded.content_hash`,
+              updatedAt: sql`now()`,
+            },
+          });
+      }
+    });
   }
 
   async delete(ids: readonly string[]): Promise<void> {
-    for (let start = 0; start < ids.length; start += WRITE_BATCH) {
-      await this.db.delete(courseChunks).where(inArray(courseChunks.id, ids.slice(start, start + WRITE_BATCH)));
+    await this.changingPassages(async () => {
+      for (let start = 0; start < ids.length; start += WRITE_BATCH) {
+        await this.db.delete(courseChunks).where(inArray(courseChunks.id, ids.slice(start, start + WRITE_BATCH)));
+      }
+    });
+  }
+
+  /**
+   * Runs a change to the passages, then tells every process's full-text index it is out of date,
+   * also when the change failed part way (earlier batches are committed). A failure to say so is
+   * reported unless the change's own failure is.
+   */
+  private async changingPassages(change: () => Promise<void>): Promise<void> {
+    let failed = false;
+    try {
+      await change();
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      await this.fullText.markChanged().catch((error: unknown) => {
+        if (!failed) throw error;
+      });
     }
   }
 
@@ -148,75 +156,20 @@ export class ChunkCatalog {
   }
 
   /**
-   * Full-text search ranked by BM25: each query term weighs by its rarity in the course (IDF), its
-   * count in a passage saturates (k1), and long passages are normalised to the average (b);
-   * heading and chapter words count HEADING_WEIGHT times (a BM25F-style field boost). Stemming
-   * and stop words are PostgreSQL's English configuration. Candidates are the passages holding at
-   * least one term found in at most CANDIDATE_TERM_SHARE of the chunks (or, when every term is
-   * common, its two rarest), so a common word never makes a query rank the whole course. The
-   * PRESELECT candidates holding the most of those terms' IDF (found by one index lookup per term,
-   * without reading the passages) are then scored with every query term. `coverage` is the share of the query's
-   * IDF weight the passage holds (a query word the course never uses weighs most): how much of what
-   * was asked the passage speaks of at all, comparable across courses, unlike the BM25 score.
+   * Full-text search ranked by BM25 (see full-text/): each query term weighs by its rarity in the
+   * course, its count in a passage saturates, long passages are normalised to the average, and
+   * heading words count more. `emphasis` is the part of the query whose terms weigh double (a
+   * follow-up's own words). `coverage` is the share of the query's term weight a passage holds.
    */
   async searchText(query: string, limit: number, emphasis = ''): Promise<TextMatch[]> {
-    const rows = await queryRows<{ id: string; score: number; coverage: number }>(
-      this.db,
-      sql`with stats as (
-            select chunk_count::float8 as n, average_length::float8 as average_length from course_search_stats where id = 1
-            union all
-            select count(*)::float8, coalesce(avg(length(search_document)), 1)::float8 from course_chunks
-            having not exists (select 1 from course_search_stats where id = 1)
-          ),
-          terms as (
-            select t.lexeme, coalesce(s.chunk_count, 0) as chunk_count,
-                   ln(1 + ((select n from stats) - coalesce(s.chunk_count, 0) + 0.5) / (coalesce(s.chunk_count, 0) + 0.5))
-                     * (case when t.lexeme in (select e.lexeme from unnest(to_tsvector('english', ${emphasis})) as e) then ${EMPHASIS_WEIGHT}::float8 else 1 end) as idf,
-                   coalesce(s.chunk_count, 0) > 0
-                     and s.chunk_count <= greatest((select n from stats) * ${CANDIDATE_TERM_SHARE}::float8, ${CANDIDATE_TERM_FLOOR}::int) as selective,
-                   to_tsquery('simple', quote_literal(t.lexeme)) as term_query
-            from unnest(to_tsvector('english', ${query})) as t
-            left join course_term_stats s on s.lexeme = t.lexeme
-          ),
-          chosen as (
-            select lexeme from terms where selective
-            union all
-            select lexeme from (select lexeme from terms where chunk_count > 0 order by chunk_count, lexeme limit 2) as rarest
-            where not exists (select 1 from terms where selective)
-            union all
-            -- Term statistics not computed yet (chunks written, refresh pending): every term finds.
-            select lexeme from terms where not exists (select 1 from terms where chunk_count > 0)
-          ),
-          -- Which chosen terms each passage holds, one index lookup per term: the passages
-          -- themselves are not read. Only the best by that measure are scored in full (reading
-          -- a passage's terms is the costly part).
-          matched as (
-            select c.id, sum(terms.idf) as matched_idf
-            from terms
-            join chosen on chosen.lexeme = terms.lexeme
-            join course_chunks c on c.search_document @@ terms.term_query
-            group by c.id
-            order by matched_idf desc, c.id
-            limit greatest(${limit}::int * ${PRESELECT_PER_RESULT}::int, ${PRESELECT_MIN}::int)
-          ),
-          frequencies as (
-            select matched.id, length(c.search_document)::float8 as length, terms.idf,
-                   coalesce(cardinality(array_positions(u.weights, 'B')), 0)
-                     + ${HEADING_WEIGHT}::float8 * coalesce(cardinality(array_positions(u.weights, 'A')), 0) as frequency
-            from matched
-            join course_chunks c on c.id = matched.id
-            cross join lateral unnest(c.search_document) as u
-            join terms on terms.lexeme = u.lexeme
-          )
-          select f.id::text as id,
-                 sum(f.idf * f.frequency * (${BM25_K1}::float8 + 1)
-                     / (f.frequency + ${BM25_K1}::float8 * (1 - ${BM25_B}::float8 + ${BM25_B}::float8 * f.length / greatest((select average_length from stats), 1)))) as score,
-                 sum(f.idf) / greatest((select sum(idf) from terms), 1e-9) as coverage
-          from frequencies f
-          group by f.id
-          order by score desc, f.id
-          limit ${limit}`,
-    );
-    return rows.map((row) => ({ id: row.id, score: Number(row.score), coverage: Number(row.coverage) }));
+    return this.fullText.search(query, limit, emphasis);
+  }
+
+  /**
+   * Builds this process's full-text index now if it is missing or out of date (searches otherwise
+   * build it in the background); resolves to how many passages it holds, undefined if it failed.
+   */
+  async prepareSearchIndex(): Promise<number | undefined> {
+    return this.fullText.prepare();
   }
 }
