@@ -92,8 +92,12 @@ async function start(): Promise<void> {
     if (backgroundWork.signal.aborted) app.log.info('bundled course ingest paused by shutdown; it resumes at the next start');
     else app.log.error({ err: error }, 'could not ingest the bundled course; run npm run ingest to retry');
   });
-  // However it ended (done, paused, failed before it began), readers are no longer told it is running.
-  void backgroundIngest.finally(() => app.knowledge.indexing.finish());
+  // However it ended (done, paused, failed before it began), readers are no longer told it is running,
+  // and the full-text index is built then, so the first reader after it is ranked from memory.
+  void backgroundIngest.finally(() => {
+    app.knowledge.indexing.finish();
+    void app.knowledge.catalog.prepareSearchIndex();
+  });
 }
 
 /** Startup refusals are one plain line on stderr, so they read well in any deploy log. */

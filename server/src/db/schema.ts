@@ -190,6 +190,8 @@ export const courseChunks = pgTable(
   (table) => [
     index('course_chunks_doc_path_idx').on(table.docPath, table.position),
     index('course_chunks_search_idx').using('gin', table.searchDocument),
+    // The reader's page (its URL without #anchor): found without reading every chunk of a large site.
+    index('course_chunks_page_idx').on(sql`split_part(${table.url}, '#', 1)`),
   ],
 );
 

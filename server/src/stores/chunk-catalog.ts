@@ -101,14 +101,21 @@ export class ChunkCatalog {
     return row?.count ?? 0;
   }
 
-  /** The source file of the page at `route` (a URL path without `#anchor`), if it is a course page. */
-  async docPathAt(route: string): Promise<string | undefined> {
+  /**
+   * The chunks of the page at `route` (a URL path without `#anchor`, with or without its trailing
+   * slash) and its source file, if it is a course page.
+   */
+  async page(route: string): Promise<{ docPath: string; chunks: Array<{ id: string; anchor: string }> } | undefined> {
     const bare = route.replace(/\/+$/, '');
-    const [row] = await queryRows<{ doc_path: string }>(
+    // A browser's address percent-encodes what a course's stored URL may spell out (`/docs/café`).
+    const spellings = [...new Set([bare, decodedPath(bare)])].flatMap((spelling) => [spelling, `${spelling}/`]);
+    const rows = await queryRows<{ id: string; anchor: string; doc_path: string }>(
       this.db,
-      sql`select doc_path from course_chunks where split_part(url, '#', 1) in (${bare}, ${`${bare}/`}) limit 1`,
+      sql`select id::text as id, anchor, doc_path from course_chunks
+          where split_part(url, '#', 1) in (${sql.join(spellings.map((spelling) => sql`${spelling}`), sql`, `)})`,
     );
-    return row?.doc_path;
+    const [first] = rows;
+    return first && { docPath: first.doc_path, chunks: rows.map((row) => ({ id: row.id, anchor: row.anchor })) };
   }
 
   async get(ids: readonly string[]): Promise<CatalogChunk[]> {
@@ -171,5 +178,13 @@ export class ChunkCatalog {
    */
   async prepareSearchIndex(): Promise<number | undefined> {
     return this.fullText.prepare();
+  }
+}
+
+function decodedPath(path: string): string {
+  try {
+    return decodeURI(path);
+  } catch {
+    return path;
   }
 }

@@ -90,6 +90,20 @@ describe.each(DATABASE_BACKENDS)('chunk catalog on $name', ({ name }) => {
     await catalog.refreshTermStatistics();
   });
 
+  it("finds a page's chunks and source file by its route, however the reader's address spells it", async () => {
+    const intro = chunk({ doc_path: 'guide/café.md', url: '/docs/guide/café', heading: 'Café', text: 'Where the robot gets its coffee.' });
+    const setup = chunk({ doc_path: 'guide/café.md', url: '/docs/guide/café#setup', anchor: 'setup', position: 1, text: 'Set the machine up.' });
+    await catalog.upsert([intro, setup]);
+    for (const route of ['/docs/guide/café', '/docs/guide/café/', '/docs/guide/caf%C3%A9']) {
+      const page = await catalog.page(route);
+      expect(page?.docPath).toBe('guide/café.md');
+      expect(page?.chunks).toEqual(expect.arrayContaining([{ id: intro.id, anchor: '' }, { id: setup.id, anchor: 'setup' }]));
+      expect(page?.chunks).toHaveLength(2);
+    }
+    expect(await catalog.page('/docs/guide')).toBeUndefined();
+    await catalog.delete([intro.id, setup.id]);
+  });
+
   it('updates a chunk in place and deletes chunks', async () => {
     await catalog.upsert([{ ...topics, text: 'Subscribers receive every message a publisher sends.', content_hash: 'new-hash' }]);
     expect((await catalog.hashes()).get(topics.id)?.contentHash).toBe('new-hash');

@@ -16,6 +16,8 @@ const LEXICAL_WEIGHT = 2;
 /** Each retriever proposes this many candidates per wanted result, before fusion and de-duplication. */
 const CANDIDATES_PER_RESULT = 4;
 const MIN_CANDIDATES = 20;
+/** Chunks read per wanted result before any more (see bestChunkPerSection). */
+const FIRST_READ_PER_RESULT = 2;
 
 export interface RetrievedChunk extends CatalogChunk {
   /** Reciprocal-rank-fusion score of the two retrievers. */
@@ -81,42 +83,58 @@ export async function searchCourse(
 ): Promise<CourseSearch> {
   const { mode = 'hybrid', preferPage, emphasis } = typeof options === 'string' ? { mode: options } : options;
   const candidates = Math.max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES);
+  const preferred = preferPage === undefined ? undefined : locationOf(preferPage);
+  // The reader's page is looked up while the course is searched (its failure is reported below).
+  const pageLookup = preferred === undefined ? undefined : knowledge.catalog.page(preferred.route);
+  pageLookup?.catch(() => undefined);
   const [dense, lexical] = await Promise.all([
     mode === 'lexical' ? [] : searchDense(knowledge, question, candidates),
     mode === 'dense' ? [] : knowledge.catalog.searchText(question, candidates, emphasis),
   ]);
+  const readerPage = await pageLookup;
   const fused = fuseRankings(dense, lexical);
-  const preferred = preferPage === undefined ? undefined : locationOf(preferPage);
-  const [found, pageDocPath] = await Promise.all([
-    knowledge.catalog.get(fused.map((entry) => entry.id)),
-    preferred === undefined ? undefined : knowledge.catalog.docPathAt(preferred.route),
-  ]);
-  const chunks = new Map(found.map((chunk) => [chunk.id, chunk]));
-  // A reader of the 2.0 docs gets 2.0 answers: the page they are on says which version they read.
-  const readerVersion = pageDocPath === undefined ? undefined : docsVersionOf(pageDocPath);
-  if (preferred !== undefined) {
+  if (preferred !== undefined && readerPage !== undefined) {
+    const anchorsOnPage = new Map(readerPage.chunks.map((chunk) => [chunk.id, chunk.anchor]));
     for (const entry of fused) {
-      const location = locationOf(chunks.get(entry.id)?.url ?? '');
+      const anchor = anchorsOnPage.get(entry.id);
+      if (anchor === undefined) continue;
       // As if one retriever had ranked the reader's page first, and its section once more.
-      if (location.route === preferred.route) entry.score += 1 / (RRF_K + 1);
-      if (location.route === preferred.route && preferred.anchor !== '' && location.anchor === preferred.anchor) entry.score += 1 / (RRF_K + 1);
+      entry.score += 1 / (RRF_K + 1);
+      if (preferred.anchor !== '' && anchor === preferred.anchor) entry.score += 1 / (RRF_K + 1);
     }
     fused.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   }
-
-  const seenSections = new Set<string>();
-  const results: RetrievedChunk[] = [];
-  for (const entry of fused) {
-    const chunk = chunks.get(entry.id);
-    // A vector without a catalog row (an interrupted ingest) is skipped rather than shown empty.
-    if (!chunk || seenSections.has(chunk.url)) continue;
-    if (readerVersion !== undefined && docsVersionOf(chunk.doc_path) !== readerVersion) continue;
-    seenSections.add(chunk.url);
-    results.push({ ...chunk, score: entry.score, dense_score: entry.denseScore, lexical_score: entry.lexicalScore });
-    if (results.length === limit) break;
-  }
+  // A reader of the 2.0 docs gets 2.0 answers: the page they are on says which version they read.
+  const readerVersion = readerPage === undefined ? undefined : docsVersionOf(readerPage.docPath);
+  const results = await bestChunkPerSection(knowledge, fused, limit, readerVersion);
   const best = (scores: readonly number[]) => Math.max(0, ...scores);
   return { chunks: results, closeness: { dense: best(dense.map((match) => match.score)), coverage: best(lexical.map((match) => match.coverage)) } };
+}
+
+/**
+ * The best chunk of each section, in fused order, until `limit` sections. Chunks are read only as
+ * far as that needs: the best FIRST_READ_PER_RESULT × limit first (one round trip nearly always
+ * suffices), the rest only when those hold too few distinct sections of the reader's version.
+ */
+async function bestChunkPerSection(knowledge: KnowledgeBase, fused: readonly FusedEntry[], limit: number, readerVersion: string | undefined): Promise<RetrievedChunk[]> {
+  const seenSections = new Set<string>();
+  const results: RetrievedChunk[] = [];
+  for (let start = 0; start < fused.length && results.length < limit; ) {
+    const end = start === 0 ? limit * FIRST_READ_PER_RESULT : fused.length;
+    const batch = fused.slice(start, end);
+    const chunks = new Map((await knowledge.catalog.get(batch.map((entry) => entry.id))).map((chunk) => [chunk.id, chunk]));
+    for (const entry of batch) {
+      const chunk = chunks.get(entry.id);
+      // A vector without a catalog row (an interrupted ingest) is skipped rather than shown empty.
+      if (!chunk || seenSections.has(chunk.url)) continue;
+      if (readerVersion !== undefined && docsVersionOf(chunk.doc_path) !== readerVersion) continue;
+      seenSections.add(chunk.url);
+      results.push({ ...chunk, score: entry.score, dense_score: entry.denseScore, lexical_score: entry.lexicalScore });
+      if (results.length === limit) break;
+    }
+    start = end;
+  }
+  return results;
 }
 
 /** What readers are told when only keyword search could answer. */

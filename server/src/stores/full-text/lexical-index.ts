@@ -24,9 +24,9 @@ export interface QueryTerms {
  * An inverted index of the course's passages held in memory, ranking by BM25 exactly as
  * sql-search.ts does (same terms, weights and candidate rule, see bm25.ts) but without asking the
  * database to read thousands of passages per question: on 20,000 chunks that took PostgreSQL
- * 13–20 ms a query, and PGlite about 50, where summing the postings here takes well under a
- * millisecond. It costs about 6 bytes per (passage, distinct term), some 20 MiB at 20,000 chunks
- * and well under 1 MiB for a course of a few hundred.
+ * 13–20 ms a query and PGlite about 50, where summing the postings here takes a fraction of a
+ * millisecond. It holds 8 bytes per (passage, distinct term): about 12 MiB at 20,000 chunks of
+ * the third-party corpora, well under 1 MiB for a course of a few hundred passages.
  */
 export class LexicalIndex {
   private constructor(
