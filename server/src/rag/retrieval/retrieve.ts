@@ -87,10 +87,12 @@ export async function searchCourse(
   // The reader's page is looked up while the course is searched (its failure is reported below).
   const pageLookup = preferred === undefined ? undefined : knowledge.catalog.page(preferred.route);
   pageLookup?.catch(() => undefined);
-  const [dense, lexical] = await Promise.all([
-    mode === 'lexical' ? [] : searchDense(knowledge, question, candidates),
-    mode === 'dense' ? [] : knowledge.catalog.searchText(question, candidates, emphasis),
-  ]);
+  const lexicalSearch = mode === 'dense' ? Promise.resolve([]) : knowledge.catalog.searchText(question, candidates, emphasis);
+  // Full text answers before the embedding and dense search do, and weighs double in fusion, so
+  // the results nearly always come from its best passages: they are read in the meantime.
+  const lexicalBest = lexicalSearch.then((found) => knowledge.catalog.get(found.slice(0, limit * FIRST_READ_PER_RESULT).map((match) => match.id)));
+  lexicalBest.catch(() => undefined);
+  const [dense, lexical] = await Promise.all([mode === 'lexical' ? [] : searchDense(knowledge, question, candidates), lexicalSearch]);
   const readerPage = await pageLookup;
   const fused = fuseRankings(dense, lexical);
   if (preferred !== undefined && readerPage !== undefined) {
@@ -106,23 +108,31 @@ export async function searchCourse(
   }
   // A reader of the 2.0 docs gets 2.0 answers: the page they are on says which version they read.
   const readerVersion = readerPage === undefined ? undefined : docsVersionOf(readerPage.docPath);
-  const results = await bestChunkPerSection(knowledge, fused, limit, readerVersion);
+  const results = await bestChunkPerSection(knowledge, fused, limit, readerVersion, await lexicalBest);
   const best = (scores: readonly number[]) => Math.max(0, ...scores);
   return { chunks: results, closeness: { dense: best(dense.map((match) => match.score)), coverage: best(lexical.map((match) => match.coverage)) } };
 }
 
 /**
  * The best chunk of each section, in fused order, until `limit` sections. Chunks are read only as
- * far as that needs: the best FIRST_READ_PER_RESULT × limit first (one round trip nearly always
- * suffices), the rest only when those hold too few distinct sections of the reader's version.
+ * far as that needs, and only those not `alreadyRead`: the best FIRST_READ_PER_RESULT × limit
+ * first, the rest only when those hold too few distinct sections of the reader's version.
  */
-async function bestChunkPerSection(knowledge: KnowledgeBase, fused: readonly FusedEntry[], limit: number, readerVersion: string | undefined): Promise<RetrievedChunk[]> {
+async function bestChunkPerSection(
+  knowledge: KnowledgeBase,
+  fused: readonly FusedEntry[],
+  limit: number,
+  readerVersion: string | undefined,
+  alreadyRead: readonly CatalogChunk[],
+): Promise<RetrievedChunk[]> {
+  const chunks = new Map(alreadyRead.map((chunk) => [chunk.id, chunk]));
   const seenSections = new Set<string>();
   const results: RetrievedChunk[] = [];
   for (let start = 0; start < fused.length && results.length < limit; ) {
     const end = start === 0 ? limit * FIRST_READ_PER_RESULT : fused.length;
     const batch = fused.slice(start, end);
-    const chunks = new Map((await knowledge.catalog.get(batch.map((entry) => entry.id))).map((chunk) => [chunk.id, chunk]));
+    const unread = batch.filter((entry) => !chunks.has(entry.id)).map((entry) => entry.id);
+    if (unread.length > 0) for (const chunk of await knowledge.catalog.get(unread)) chunks.set(chunk.id, chunk);
     for (const entry of batch) {
       const chunk = chunks.get(entry.id);
       // A vector without a catalog row (an interrupted ingest) is skipped rather than shown empty.
