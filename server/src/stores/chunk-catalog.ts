@@ -35,7 +35,7 @@ export class ChunkCatalog {
   }
 
   async upsert(chunks: readonly CatalogChunk[]): Promise<void> {
-    await this.changingPassages(async () => {
+    await this.changingPassages(chunks.length, async () => {
       for (let start = 0; start < chunks.length; start += WRITE_BATCH) {
         const rows = chunks.slice(start, start + WRITE_BATCH).map((chunk) => ({
           id: chunk.id,
@@ -70,7 +70,7 @@ export class ChunkCatalog {
   }
 
   async delete(ids: readonly string[]): Promise<void> {
-    await this.changingPassages(async () => {
+    await this.changingPassages(ids.length, async () => {
       for (let start = 0; start < ids.length; start += WRITE_BATCH) {
         await this.db.delete(courseChunks).where(inArray(courseChunks.id, ids.slice(start, start + WRITE_BATCH)));
       }
@@ -78,11 +78,13 @@ export class ChunkCatalog {
   }
 
   /**
-   * Runs a change to the passages, then tells every process's full-text index it is out of date,
-   * also when the change failed part way (earlier batches are committed). A failure to say so is
-   * reported unless the change's own failure is.
+   * Runs a change to `count` passages, then tells every process's full-text index it is out of
+   * date, also when the change failed part way (earlier batches are committed). A failure to say
+   * so is reported unless the change's own failure is. A change of nothing (an ingest that
+   * removed no page calls delete with none) leaves every index as it is.
    */
-  private async changingPassages(change: () => Promise<void>): Promise<void> {
+  private async changingPassages(count: number, change: () => Promise<void>): Promise<void> {
+    if (count === 0) return;
     let failed = false;
     try {
       await change();
