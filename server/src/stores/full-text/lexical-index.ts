@@ -83,7 +83,7 @@ export class LexicalIndex {
     const found = terms.filter((term) => term.chunksWithTerm > 0);
     let finders = found.filter((term) => term.selective);
     if (finders.length === 0) {
-      finders = [...found].sort((a, b) => a.chunksWithTerm - b.chunksWithTerm || (a.lexeme < b.lexeme ? -1 : 1)).slice(0, RAREST_TERMS_WHEN_ALL_COMMON);
+      finders = [...found].sort((a, b) => a.chunksWithTerm - b.chunksWithTerm || compareCodeUnits(a.lexeme, b.lexeme)).slice(0, RAREST_TERMS_WHEN_ALL_COMMON);
     }
     const isCandidate = new Uint8Array(chunkCount);
     const candidates: number[] = [];
@@ -104,7 +104,7 @@ export class LexicalIndex {
         matchedIdf[ordinal] = (matchedIdf[ordinal] as number) + term.idf;
       }
     }
-    const byScore = (a: number, b: number) => (scores[b] as number) - (scores[a] as number) || compareIds(this.ids[a] as string, this.ids[b] as string);
+    const byScore = (a: number, b: number) => (scores[b] as number) - (scores[a] as number) || compareCodeUnits(this.ids[a] as string, this.ids[b] as string);
     return bestOf(candidates, limit, byScore).map((ordinal) => ({ id: this.ids[ordinal] as string, score: scores[ordinal] as number, coverage: (matchedIdf[ordinal] as number) / Math.max(totalIdf, 1e-9) }));
   }
 }
@@ -130,7 +130,7 @@ function bestOf(items: readonly number[], limit: number, order: (a: number, b: n
   return best;
 }
 
-/** The order PostgreSQL's `order by id` gives uuids (their hexadecimal text sorts the same way). */
-function compareIds(a: string, b: string): number {
+/** Plain code-unit order: for uuids, the order PostgreSQL's `order by id` gives (their hexadecimal text sorts alike). */
+function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
