@@ -60,6 +60,7 @@ export interface RetrievalSignals {
   /** Best share of the question's term weight in one passage. */
   coverage_top: number;
   unfamiliar_words: readonly string[];
+  unknown_names: readonly string[];
 }
 
 export interface CorpusEvaluation {
@@ -108,8 +109,8 @@ export async function evaluateCorpus(corpus: EvalCorpus, config: Config, embedde
         const gold = question.gold;
         const turn = { request: { message: question.question }, previousQuestion: previousOf(question) };
         const covers = (evidence: CoverageEvidence) => courseCovers(evidence, minDenseScore);
-        const { chunks: results, closeness, unfamiliarWords } = await retrieveForTurn(knowledge, turn, RESULTS_PER_QUESTION, { covers, log, mode });
-        if (mode === 'hybrid') signals.set(question.id, { dense_top: round(closeness.dense), coverage_top: round(closeness.coverage), unfamiliar_words: unfamiliarWords });
+        const { chunks: results, closeness, unfamiliarWords, unknownNames } = await retrieveForTurn(knowledge, turn, RESULTS_PER_QUESTION, { covers, log, mode });
+        if (mode === 'hybrid') signals.set(question.id, { dense_top: round(closeness.dense), coverage_top: round(closeness.coverage), unfamiliar_words: unfamiliarWords, unknown_names: unknownNames });
         if (gold === null) continue;
         const index = results.findIndex((result) => isGoldSection(gold, result));
         ranks.push(index === -1 ? null : index + 1);

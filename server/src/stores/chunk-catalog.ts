@@ -165,6 +165,22 @@ export class ChunkCatalog {
   }
 
   /**
+   * Which of `names` (identifiers, flags) no passage contains as written, ignoring case. Read only
+   * for questions that name one, so the scan of the passages' text is rare; nothing counts as
+   * missing from a course with no passages yet.
+   */
+  async namesNeverUsed(names: readonly string[]): Promise<string[]> {
+    if (names.length === 0) return [];
+    const rows = await queryRows<{ name: string }>(
+      this.db,
+      sql`select n as name from regexp_split_to_table(${names.join(' ')}, ' ') as n
+          where exists (select 1 from course_chunks)
+            and not exists (select 1 from course_chunks c where strpos(lower(c.text), lower(n)) > 0 or strpos(lower(c.heading), lower(n)) > 0)`,
+    );
+    return rows.map((row) => row.name);
+  }
+
+  /**
    * Full-text search ranked by BM25 (see full-text/): each query term weighs by its rarity in the
    * course, its count in a passage saturates, long passages are normalised to the average, and
    * heading words count more. `emphasis` is the part of the query whose terms weigh double (a

@@ -183,6 +183,18 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     for (const source of cited) expect(source.snippet).not.toContain('`');
   });
 
+  it('says the course does not cover a setting it never names, yet answers about names it does and a reader\'s own', async () => {
+    const unknown = await ask(server, 'How do I set PUMP_PRIME_TIMEOUT for the prime command?');
+    expect(unknown.notCovered).toBe(true);
+    expect(unknown.answer).not.toContain('pump.prime');
+    const known = await ask(server, 'What does crackPressure default to?');
+    expect(known.notCovered).toBe(false);
+    expect(known.answer).toContain('Default: 180');
+    const own = await ask(server, 'My prime_pump_loop script never primes anything. How do I prime the pump from the controller?');
+    expect(own.notCovered).toBe(false);
+    expect(own.answer).toContain('call the prime command');
+  });
+
   it('answers from a table row, read with its column names', async () => {
     const { answer, notCovered } = await ask(server, 'What is the default crack pressure of a relief valve?');
     expect(notCovered).toBe(false);

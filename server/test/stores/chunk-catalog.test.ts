@@ -104,6 +104,15 @@ describe.each(DATABASE_BACKENDS)('chunk catalog on $name', ({ name }) => {
     await catalog.delete([intro.id, setup.id]);
   });
 
+  it('tells which exact names (settings, flags) no passage contains, whatever their case', async () => {
+    const isolation = chunk({ doc_path: 'network.md', heading: 'Isolating robots with ROS_DOMAIN_ID', text: 'Run the simulation with use_sim_time set and pass --ros-args to the node.' });
+    await catalog.upsert([isolation]);
+    const names = ['ros_domain_id', 'USE_SIM_TIME', '--ros-args', 'RMW_IMPLEMENTATION', '--dry-run'];
+    expect((await catalog.namesNeverUsed(names)).sort()).toEqual(['--dry-run', 'RMW_IMPLEMENTATION']);
+    await catalog.delete([isolation.id]);
+    expect((await catalog.namesNeverUsed(['ROS_DOMAIN_ID'])).sort()).toEqual(['ROS_DOMAIN_ID']);
+  });
+
   it('updates a chunk in place and deletes chunks', async () => {
     await catalog.upsert([{ ...topics, text: 'Subscribers receive every message a publisher sends.', content_hash: 'new-hash' }]);
     expect((await catalog.hashes()).get(topics.id)?.contentHash).toBe('new-hash');

@@ -2,7 +2,7 @@ import type { ChatRequest } from '@docent/protocol';
 import type { FastifyBaseLogger } from 'fastify';
 import type { KnowledgeBase } from '../../knowledge/knowledge-base.js';
 import { contentTerms } from '../text/sentences.js';
-import { unfamiliarWords, type CoverageEvidence } from './relevance.js';
+import { unfamiliarWords, unknownNames, type CoverageEvidence } from './relevance.js';
 import { retrieveWithFallback, searchCourse, type RetrievalMode, type RetrievedChunk } from './retrieve.js';
 
 /** Characters of a selection that steer retrieval: enough for its topic, not a whole page. */
@@ -51,12 +51,14 @@ export async function retrieveForTurn(
       mode === undefined
         ? await retrieveWithFallback(knowledge, query, limit, { preferPage, emphasis }, options.log)
         : { ...(await searchCourse(knowledge, query, limit, { mode, preferPage, emphasis })), lexicalOnly: false };
-    return { ...found, unfamiliarWords: await unfamiliar, query };
+    return { ...found, unfamiliarWords: await unfamiliar, unknownNames: await unknown, query };
   };
   // Only the reader's new words count: the previous question was answered already, and a
   // selection is course text.
   const unfamiliar = unfamiliarWords(knowledge.catalog, turn.request.message);
   unfamiliar.catch(() => undefined);
+  const unknown = unknownNames(knowledge.catalog, turn.request.message);
+  unknown.catch(() => undefined);
   const [first, second] = candidateQueries(turn);
   const retrieved = await search(first);
   if (second === undefined || options.covers(retrieved)) return retrieved;
