@@ -49,10 +49,10 @@ export interface CoverageEvidence {
 
 /** True when the course comes close enough to the question to answer from. */
 export function courseCovers(evidence: CoverageEvidence, minEvidence: number): boolean {
+  if (evidence.unknownNames.length > 0) return false;
   const { coverage } = evidence.closeness;
   // Without dense scores, a passage holding the question's terms counts for what a close one would.
   const dense = evidence.lexicalOnly ? coverage : evidence.closeness.dense;
-  if (evidence.unknownNames.length > 0) return false;
   return dense + coverage - UNFAMILIAR_WORD_PENALTY * evidence.unfamiliarWords.length >= minEvidence;
 }
 

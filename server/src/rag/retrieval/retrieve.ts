@@ -21,10 +21,9 @@ const MIN_CANDIDATES = 20;
  * often within its first fifty, and there its vote still lifts a passage full text ranks well
  * over one that only full text found. From 20 to 50 dense candidates, hybrid recall@5 went 0.648
  * → 0.685 on the robotics textbook and 0.741 → 0.815 on the Docusaurus docs, the bundled course's
- * unchanged (npm run eval). 100 put the fact in one more docs answer, but on a table under 10,000
- * vectors a limit that high makes PostgreSQL scan every vector (5 → 11 ms at 1,820 in
- * npm run bench:retrieval).
- * Full text's own depth past 20 changed nothing.
+ * recall unchanged (npm run eval). 100 put the fact in one more docs answer, but on a table under
+ * 10,000 vectors a limit that high makes PostgreSQL scan every vector (5 → 11 ms at 1,820 in
+ * npm run bench:retrieval). Full text's own depth past 20 changed nothing.
  */
 const MIN_DENSE_CANDIDATES = 50;
 /** Chunks read per wanted result before any more (see bestChunkPerSection). */
