@@ -14,10 +14,10 @@ import { CachedEmbedder } from '../server/src/embed/cached-embedder.js';
 import { OpenAiCompatibleEmbedder } from '../server/src/embed/openai-compatible-embedder.js';
 import { createGenerator } from '../server/src/rag/answering/create-generator.js';
 import { defaultMinDenseScore } from '../server/src/rag/retrieval/relevance.js';
-import { BENCH_README, percentile, rewriteReadmeSection } from './bench-support.js';
+import { BENCH_README, rewriteReadmeSection } from './bench-support.js';
 import { chooseCorpora } from './eval/corpora.js';
 import { DiskCachedEmbedder } from './eval/embedding-cache.js';
-import { evaluateCorpus, MODES, round, type AnswerRecord, type CorpusEvaluation } from './eval/run-corpus.js';
+import { answerFigures, evaluateCorpus, MODES, type AnswerRecord, type CorpusEvaluation } from './eval/run-corpus.js';
 
 const RESULTS_FILE = fileURLToPath(new URL('./results/answer-quality.json', import.meta.url));
 
@@ -69,24 +69,6 @@ const report = { bench: 'answer-quality', measured_at: new Date().toISOString(),
 writeFileSync(RESULTS_FILE, `${JSON.stringify(report, null, 2)}\n`);
 writeReadmeTable(rows);
 console.log(`Wrote ${RESULTS_FILE} and the table in ${BENCH_README}`);
-
-function answerFigures(answers: readonly AnswerRecord[]) {
-  const share = (values: readonly boolean[]) => (values.length === 0 ? null : round(values.filter(Boolean).length / values.length));
-  const answerable = answers.filter((answer) => answer.answerable);
-  const offCourse = answers.filter((answer) => !answer.answerable);
-  const latencies = answers.map((answer) => answer.latency_ms);
-  return {
-    questions: answers.length,
-    answerable: answerable.length,
-    contains_fact: share(answerable.flatMap((answer) => (answer.contains_fact === null ? [] : [answer.contains_fact]))),
-    cites_gold_page: share(answerable.map((answer) => answer.cites_gold_page === true)),
-    cites_gold_section: share(answerable.map((answer) => answer.cites_gold_section === true)),
-    wrongly_refused: share(answerable.map((answer) => answer.refused)),
-    offcourse: offCourse.length,
-    offcourse_refused: share(offCourse.map((answer) => answer.refused)),
-    latency_ms: { p50: percentile(latencies, 0.5, 1), p95: percentile(latencies, 0.95, 1) },
-  };
-}
 
 function printMisses(answers: readonly AnswerRecord[]): void {
   for (const answer of answers) {

@@ -24,6 +24,7 @@ import { retrieveForTurn } from '../../server/src/rag/retrieval/retrieve-for-tur
 import { courseCovers, type CoverageEvidence } from '../../server/src/rag/retrieval/relevance.js';
 import { ChunkCatalog } from '../../server/src/stores/chunk-catalog.js';
 import { sql } from 'drizzle-orm';
+import { percentile } from '../bench-support.js';
 import { containsPhrase, routeOf } from './answer-text.js';
 import type { EvalCorpus } from './corpora.js';
 import { isGoldSection, readQuestions, type EvalQuestion } from './questions.js';
@@ -181,6 +182,25 @@ export async function evaluateCorpus(corpus: EvalCorpus, config: Config, embedde
     await database.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Per-corpus (or overall) answer figures, as `npm run eval` reports them and `npm test` holds them. */
+export function answerFigures(answers: readonly AnswerRecord[]) {
+  const share = (values: readonly boolean[]) => (values.length === 0 ? null : round(values.filter(Boolean).length / values.length));
+  const answerable = answers.filter((answer) => answer.answerable);
+  const offCourse = answers.filter((answer) => !answer.answerable);
+  const latencies = answers.map((answer) => answer.latency_ms);
+  return {
+    questions: answers.length,
+    answerable: answerable.length,
+    contains_fact: share(answerable.flatMap((answer) => (answer.contains_fact === null ? [] : [answer.contains_fact]))),
+    cites_gold_page: share(answerable.map((answer) => answer.cites_gold_page === true)),
+    cites_gold_section: share(answerable.map((answer) => answer.cites_gold_section === true)),
+    wrongly_refused: share(answerable.map((answer) => answer.refused)),
+    offcourse: offCourse.length,
+    offcourse_refused: share(offCourse.map((answer) => answer.refused)),
+    latency_ms: { p50: percentile(latencies, 0.5, 1), p95: percentile(latencies, 0.95, 1) },
+  };
 }
 
 function figuresOf(ranks: readonly (number | null)[]): RetrievalFigures {
