@@ -40,6 +40,12 @@ pump.prime(timeout_s=30)
 pump.wait_for_flow()
 \`\`\`
 
+## Tracking down a fault
+
+- Isolate the circuit: Which branch loses pressure first?
+- Read the gauges: Does the inlet gauge show a vacuum?
+- Check the alarm log: Which alarms fired before the stop?
+
 ## Exercises
 
 1. Why does a gear pump need a relief valve? Explain in two sentences.
@@ -64,6 +70,11 @@ Every relief valve leaves the factory with settings that suit most power units:
 ## Two valves on one line
 
 Now and then two relief valves end up fitted on the same pressure line. Only the one with the lower crack pressure ever opens; the other stays shut and hides its own faults. Plug the spare port or remove the second valve.
+
+## Before you move on
+
+- Q1: Which of two relief valves on one line ever opens?
+- Q2: What is the default crack pressure?
 `;
 
 const PUBLISHING_PAGE = `---
@@ -154,6 +165,15 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     expect(answer).toContain('keeps pushing fluid even when the outlet is blocked');
     expect(answer).not.toContain('Explain in two sentences');
     expect(answer).not.toContain('?');
+  });
+
+  it('quotes a checklist whose steps ask what to look for, never a list of quiz questions', async () => {
+    const checklist = await ask(server, 'How do I track down a fault when the hydraulic circuit stops?');
+    expect(checklist.notCovered).toBe(false);
+    for (const step of ['Isolate the circuit: Which branch loses pressure first?', 'Read the gauges:', 'Check the alarm log:']) expect(checklist.answer).toContain(step);
+    const quizzed = await ask(server, 'What is the default crack pressure of a relief valve?');
+    expect(quizzed.answer).toContain('crackPressure — Unit: bar; Default: 180');
+    expect(quizzed.answer).not.toContain('Q2');
   });
 
   it('does not open with a pronoun whose antecedent it left out', async () => {

@@ -38,6 +38,8 @@ const TEMPLATE_TEXT = /\b(?:lorem ipsum|content goes here|your (?:content|text) 
 const MAX_ITEM_CHARS = 220;
 /** A table row read as a sentence is trimmed to this many characters. */
 const MAX_ROW_CHARS = 300;
+/** Labels that make a list item a quiz or exercise prompt ("Q:", "Question 3:", "Exercise 2"). */
+const QUIZ_LABEL = /^(?:q\d*|questions?|quiz|exercises?|tasks?|challenges?|problems?|prompts?|try it|think about it|reflect(?:ion)?|check)(?:\s*\d+[a-z]?)?$/i;
 
 /** Splits a chunk's text (Markdown-like plain text from the ingest) into quotable units. */
 export function readPassage(text: string): Passage {
@@ -101,8 +103,19 @@ function listUnit(lines: readonly string[], units: PassageUnit[], paragraph: num
     intro = previous.text;
     introParagraph = previous.paragraph;
   }
-  const unquotable = items.every((item) => TEMPLATE_TEXT.test(item) || item.endsWith('?'));
+  const unquotable = items.every((item) => TEMPLATE_TEXT.test(item) || (item.endsWith('?') && !isLabelledStep(item)));
   return { kind: 'list', text: intro, items, paragraph: introParagraph, position: units.length, opensParagraph: intro === '', unquotable };
+}
+
+/**
+ * A checklist step that names what to do, then asks what to look for ("Isolate the problem: which
+ * subsystem is failing?"), is advice, not a quiz prompt: its label is a short instruction. A label
+ * that numbers a question ("Q1:", "Exercise 2:") is a quiz's.
+ */
+function isLabelledStep(item: string): boolean {
+  const label = /^([^:?]{2,60}):\s+\S/.exec(item)?.[1]?.trim();
+  if (label === undefined || label.split(/\s+/).length > 6) return false;
+  return !QUIZ_LABEL.test(label);
 }
 
 function trimItem(item: string, maxChars = MAX_ITEM_CHARS): string {
