@@ -77,6 +77,16 @@ Now and then two relief valves end up fitted on the same pressure line. Only the
 - Q2: What is the default crack pressure?
 `;
 
+const BENCH_TESTS_PAGE = `---
+title: Bench tests
+---
+# Bench tests
+
+## Testing on the machine
+
+Bench testing a relief valve takes a hand pump and a calibrated gauge. Most technicians test the valve on the machine instead, since it saves removing it. However, a valve tested on the machine reads about 10 bar high, because ripple from the running pump lifts the seat early.
+`;
+
 const PUBLISHING_PAGE = `---
 title: Publishing the manual
 ---
@@ -139,6 +149,7 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     writeFileSync(join(docs.path, 'hydraulics', 'pumps.md'), PUMPS_PAGE);
     writeFileSync(join(docs.path, 'hydraulics', 'valves.md'), VALVES_PAGE);
     writeFileSync(join(docs.path, 'hydraulics', 'publishing.md'), PUBLISHING_PAGE);
+    writeFileSync(join(docs.path, 'hydraulics', 'bench-tests.md'), BENCH_TESTS_PAGE);
     writeFileSync(join(docs.path, 'hydraulics', 'code-titles.mdx'), CODE_TITLES_PAGE);
     server = await startChatServer('pglite', {}, docs.path);
   });
@@ -174,6 +185,13 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     const quizzed = await ask(server, 'What is the default crack pressure of a relief valve?');
     expect(quizzed.answer).toContain('crackPressure — Unit: bar; Default: 180');
     expect(quizzed.answer).not.toContain('Q2');
+  });
+
+  it('brings back the sentence a "However, …" answer replies to, in reading order', async () => {
+    const { answer } = await ask(server, 'Why does a relief valve tested on the machine read high?');
+    expect(answer).toContain('ripple from the running pump lifts the seat early');
+    expect(answer).not.toMatch(/^However/);
+    expect(answer).toMatch(/test the valve on the machine instead, since it saves removing it \[\d\]\. However, a valve tested on the machine/);
   });
 
   it('does not open with a pronoun whose antecedent it left out', async () => {

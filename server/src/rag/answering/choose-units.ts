@@ -7,6 +7,7 @@ import { contentTerms } from '../text/sentences.js';
 import type { GroundingSource } from './generator.js';
 import type { Passage, PassageUnit } from './passage-units.js';
 import type { QuestionIntent } from './question-intent.js';
+import { DANGLING_START, antecedentsOf, inAnswerOrder, withAntecedents, type ChosenUnit } from './reading-order.js';
 import type { UnitCloseness } from './sentence-closeness.js';
 
 /** An answer long enough to answer, short enough to read in the panel; the sources hold the rest. */
@@ -28,8 +29,6 @@ const MAX_SENTENCES = 5;
 const RELATIVE_FLOOR = 0.45;
 /** Sections that ask the reader something (exercises, quizzes) are not answers. */
 const EXERCISE_SECTION = /\b(?:exercises?|quiz(?:zes)?|(?:review|quiz|practice|discussion|comprehension|self-assessment) questions|assessments?|self-check|check your understanding|knowledge check|try it yourself|homework|assignments?|lab tasks?)\b/i;
-/** A sentence opening with one of these needs the sentence before it (or its heading) to make sense. */
-const DANGLING_START = /^(?:it|it's|its|this|that|these|those|they|their|them|such|he|she|both|each of (?:these|them)|the (?:latter|former)|here|there)\b/i;
 /**
  * The sentence model's say: a unit gains this much per unit of cosine similarity above a baseline
  * taken from the answer's own units (the (CLOSE_UNITS+1)-th closest, or the median of fewer), so
@@ -43,12 +42,7 @@ const CLOSE_UNITS = 10;
 /** Words a vague selection question is made of ("explain this in simpler terms"): they say how, not what. */
 const SELECTION_VERBS = new Set(contentTerms('explain clarify simplify simpler simple terms example examples elaborate detail details summarize summary rephrase plain english understand meaning passage selection paragraph text part show give'));
 
-export interface ChosenUnit {
-  sourceIndex: number;
-  unit: PassageUnit;
-  /** Quote the section title first: the unit's "It"/"This" refers to it. */
-  titlePrefix: boolean;
-}
+export type { ChosenUnit } from './reading-order.js';
 
 interface Candidate {
   sourceIndex: number;
@@ -131,11 +125,14 @@ function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
   const chosen: Candidate[] = [];
   let words = 0;
   let sentences = 0;
-  const unitsOf = (candidate: Candidate) => (candidate.unit.kind === 'list' ? 2 : 1);
+  // A unit costs what it brings back with it too (see withAntecedents).
+  const broughtBack = (candidate: Candidate) => antecedentsOf(candidate, usable, (other) => chosen.includes(other));
+  const unitsOf = (candidate: Candidate) => (candidate.unit.kind === 'list' ? 2 : 1) + broughtBack(candidate).length;
+  const lengthOf = (candidate: Candidate) => [candidate, ...broughtBack(candidate)].reduce((sum, unit) => sum + Math.min(unit.words, 90), 0);
   const take = (candidate: Candidate) => {
-    chosen.push(candidate);
-    words += Math.min(candidate.words, 90);
+    words += lengthOf(candidate);
     sentences += unitsOf(candidate);
+    chosen.push(candidate);
   };
   take(lead);
   // Measured against the lead's shared-word evidence: the model's bonus lifts a loose sentence
@@ -149,12 +146,12 @@ function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
   for (const candidate of ranked) {
     if (chosen.includes(candidate)) continue;
     if (sentences >= MAX_SENTENCES || candidate.score < floor) break;
-    const length = Math.min(candidate.words, 90);
+    const length = lengthOf(candidate);
     if (words + length > MAX_ANSWER_WORDS || sentences + unitsOf(candidate) > MAX_SENTENCES) continue;
     if (chosen.some((other) => repeats(other, candidate))) continue;
     take(candidate);
   }
-  return inAnswerOrder(withAntecedents(chosen, usable, candidates), lead);
+  return inAnswerOrder(withAntecedents(chosen, usable), lead);
 }
 
 /** The next sentence of the lead's paragraph, when the lead is a sentence that does not end its paragraph. */
@@ -235,40 +232,6 @@ function intentFit(candidate: Candidate, intent: QuestionIntent): number {
   }
 }
 
-/** A chosen "It is …" sentence brings the sentence before it; at a section's start, its title. */
-function withAntecedents(chosen: readonly Candidate[], usable: readonly Candidate[], all: readonly Candidate[]): ChosenUnit[] {
-  const result: ChosenUnit[] = [];
-  const has = (candidate: Candidate) => result.some((entry) => entry.sourceIndex === candidate.sourceIndex && entry.unit === candidate.unit);
-  for (const candidate of chosen) {
-    const { unit } = candidate;
-    if (unit.kind === 'sentence' && DANGLING_START.test(unit.text)) {
-      const before = all.find((other) => other.sourceIndex === candidate.sourceIndex && other.unit.position === unit.position - 1 && other.unit.paragraph === unit.paragraph);
-      if (before && !chosen.includes(before) && !has(before) && usable.includes(before)) result.push({ sourceIndex: before.sourceIndex, unit: before.unit, titlePrefix: false });
-      else if (!before && unit.position === 0) {
-        result.push({ sourceIndex: candidate.sourceIndex, unit, titlePrefix: true });
-        continue;
-      }
-    }
-    if (!has(candidate)) result.push({ sourceIndex: candidate.sourceIndex, unit, titlePrefix: false });
-  }
-  return result;
-}
-
-/**
- * The lead's source first, from the lead on (with what it refers to), then the other sources as
- * ranked, each in reading order: an answer, not a ranking.
- */
-function inAnswerOrder(units: readonly ChosenUnit[], lead: Candidate): ChosenUnit[] {
-  const readingOrder = (a: ChosenUnit, b: ChosenUnit) => a.sourceIndex - b.sourceIndex || a.unit.position - b.unit.position;
-  // The sentence before the lead comes first only as the antecedent of a lead that leans on it.
-  const leansBack = lead.unit.kind === 'sentence' && DANGLING_START.test(lead.unit.text);
-  const leadStart = Math.min(...units.filter((entry) => entry.sourceIndex === lead.sourceIndex && (entry.unit === lead.unit || (leansBack && entry.unit.position === lead.unit.position - 1))).map((entry) => entry.unit.position));
-  const leadSource = units.filter((entry) => entry.sourceIndex === lead.sourceIndex).sort(readingOrder);
-  const fromLead = leadSource.filter((entry) => entry.unit.position >= leadStart);
-  const beforeLead = leadSource.filter((entry) => entry.unit.position < leadStart);
-  const others = units.filter((entry) => entry.sourceIndex !== lead.sourceIndex).sort(readingOrder);
-  return [...fromLead, ...others, ...beforeLead];
-}
 
 /** "Explain this" about a selection: answered from the selection's words, so no sentence model is needed. */
 export function isVagueSelectionQuestion({ question, sources }: Pick<ChoiceInput, 'question' | 'sources'>): boolean {
