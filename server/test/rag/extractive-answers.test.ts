@@ -85,6 +85,10 @@ title: Bench tests
 ## Testing on the machine
 
 Bench testing a relief valve takes a hand pump and a calibrated gauge. Most technicians test the valve on the machine instead, since it saves removing it. However, a valve tested on the machine reads about 10 bar high, because ripple from the running pump lifts the seat early.
+
+## Reporting a stuck valve
+
+When a valve sticks during a test, radio the control room and say "Valve stuck, isolating the line." Then close the isolation valve upstream, as [the site safety rules require.](https://example.com/safety-rules).
 `;
 
 const PUBLISHING_PAGE = `---
@@ -192,6 +196,12 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     expect(answer).toContain('ripple from the running pump lifts the seat early');
     expect(answer).not.toMatch(/^However/);
     expect(answer).toMatch(/test the valve on the machine instead, since it saves removing it \[\d\]\. However, a valve tested on the machine/);
+  });
+
+  it('cites a quoted or linked sentence after its closing quote, with one full stop', async () => {
+    const { answer } = await ask(server, 'What do I radio to the control room when a valve sticks during a test?');
+    expect(answer).toMatch(/say "Valve stuck, isolating the line\." \[\d\]/);
+    expect(answer).toMatch(/as the site safety rules require \[\d\]\.(?!\.)/);
   });
 
   it('does not open with a pronoun whose antecedent it left out', async () => {

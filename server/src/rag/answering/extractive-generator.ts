@@ -77,10 +77,16 @@ function render({ unit, titlePrefix, sourceIndex }: ChosenUnit, source: Groundin
   return `${prefix}${unit.text.replace(/:\s*$/, '')} [${source.id}]:\n\n${items}`;
 }
 
-/** `A joint connects links.` → `A joint connects links [1].` (the marker sits inside the sentence). */
+/**
+ * `A joint connects links.` → `A joint connects links [1].`: the marker sits before the full stop.
+ * A sentence that ends in an ellipsis, or inside quotes or brackets, keeps its ending whole and the
+ * marker follows it (`say "Stop."` → `say "Stop." [1]`, never `say "Stop [1]."`).
+ */
 function withCitation(sentence: string, sourceId: number): string {
-  const match = /^(.*?)([.!?:;]+["')\]]*)$/s.exec(sentence);
-  return match ? `${match[1] ?? ''} [${sourceId}]${match[2] ?? ''}` : `${sentence} [${sourceId}]`;
+  // "…line breaks.." is a link's own full stop before the sentence's ("[…breaks.](url)."): one stop.
+  const text = sentence.replace(/(?<!\.)\.\.$/, '.');
+  const match = /^(.*[^.!?:;])([.!?:;])$/s.exec(text);
+  return match ? `${match[1] ?? ''} [${sourceId}]${match[2] ?? ''}` : `${text} [${sourceId}]`;
 }
 
 /** Code only when the question asks to do or see something, and never for a definition or a reason. */

@@ -26,12 +26,15 @@ const ABBREVIATION = /\b(?:e\.g|i\.e|etc|vs|approx|fig|eq|cf|no|dr|mr|ms)\.$/i;
 export function splitSentences(text: string): string[] {
   const pieces: string[] = [];
   let start = 0;
-  const boundary = /[.!?](?=\s+\S)/g;
+  // A sentence may end inside quotes or brackets (say "Stop." Then …); there the next one must start
+  // with a capital, so "Stop!" he said stays whole.
+  const boundary = /[.!?](?:["'”’)\]]+(?=\s+["“'([]?[A-Z0-9])|(?=\s+\S))/g;
   for (let match = boundary.exec(text); match; match = boundary.exec(text)) {
-    const candidate = text.slice(start, match.index + 1);
+    const end = match.index + match[0].length;
+    const candidate = text.slice(start, end);
     if (ABBREVIATION.test(candidate)) continue;
     pieces.push(candidate.trim());
-    start = match.index + 1;
+    start = end;
   }
   pieces.push(text.slice(start).trim());
   return pieces.filter((piece) => piece.length > 0);
