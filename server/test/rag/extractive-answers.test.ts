@@ -82,6 +82,8 @@ title: Bench tests
 ---
 # Bench tests
 
+**Book**: Relief Valve Field Guide for Hydraulic Technicians — Second Edition
+
 ## Testing on the machine
 
 Bench testing a relief valve takes a hand pump and a calibrated gauge. Most technicians test the valve on the machine instead, since it saves removing it. However, a valve tested on the machine reads about 10 bar high, because ripple from the running pump lifts the seat early.
@@ -202,6 +204,13 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     const { answer } = await ask(server, 'What do I radio to the control room when a valve sticks during a test?');
     expect(answer).toMatch(/say "Valve stuck, isolating the line\." \[\d\]/);
     expect(answer).toMatch(/as the site safety rules require \[\d\]\.(?!\.)/);
+  });
+
+  it('never quotes a title or byline as the answer', async () => {
+    const { answer, notCovered } = await ask(server, 'What does the field guide for hydraulic technicians say about bench testing a relief valve?');
+    expect(notCovered).toBe(false);
+    expect(answer).toContain('Bench testing a relief valve takes a hand pump and a calibrated gauge');
+    expect(answer).not.toContain('Second Edition');
   });
 
   it('does not open with a pronoun whose antecedent it left out', async () => {

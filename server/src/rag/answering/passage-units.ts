@@ -81,8 +81,20 @@ export function readPassage(text: string): Passage {
 
 function sentenceUnit(text: string, paragraph: number, position: number, opensParagraph: boolean): PassageUnit {
   const words = text.split(/\s+/).length;
-  const headingLike = !/[.!?:;)"'`]$/.test(text) && words < 8;
+  // A title, byline or label ("Book: Physical AI & Humanoid Robotics — A Practical Guide") has no
+  // full stop and is short, or names things in Title Case throughout.
+  const headingLike = !/[.!?:;)"'`]$/.test(text) && (words < 8 || inTitleCase(text));
   return { kind: 'sentence', text, items: [], paragraph, position, opensParagraph, unquotable: text.endsWith('?') || TEMPLATE_TEXT.test(text) || headingLike };
+}
+
+/** Words of a title that stay lower-case ("Guide to the Galaxy"). */
+const TITLE_SMALL_WORDS = new Set(['a', 'an', 'the', 'and', 'or', 'of', 'to', 'in', 'on', 'for', 'with', 'at', 'by', 'from', 'vs']);
+
+/** Nearly every word capitalised, small words aside. */
+function inTitleCase(text: string): boolean {
+  const words = (text.match(/[\p{L}][\p{L}'’-]*/gu) ?? []).filter((word) => !TITLE_SMALL_WORDS.has(word.toLowerCase()));
+  if (words.length === 0) return false;
+  return words.filter((word) => /^\p{Lu}/u.test(word)).length / words.length >= 0.8;
 }
 
 /**
