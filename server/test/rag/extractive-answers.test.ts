@@ -88,6 +88,10 @@ title: Bench tests
 
 Bench testing a relief valve takes a hand pump and a calibrated gauge. Most technicians test the valve on the machine instead, since it saves removing it. However, a valve tested on the machine reads about 10 bar high, because ripple from the running pump lifts the seat early.
 
+## A test that went wrong
+
+On one test the technician overtightened the gauge fitting until the thread split. The pressure dropped to zero.
+
 ## Reporting a stuck valve
 
 When a valve sticks during a test, radio the control room and say "Valve stuck, isolating the line." Then close the isolation valve upstream, as [the site safety rules require.](https://example.com/safety-rules).
@@ -211,6 +215,11 @@ describe('extractive answers a reader would accept (bundled model, no LLM)', () 
     expect(notCovered).toBe(false);
     expect(answer).toContain('Bench testing a relief valve takes a hand pump and a calibrated gauge');
     expect(answer).not.toContain('Second Edition');
+  });
+
+  it('brings the sentence a short outcome depends on ("The pressure dropped to zero.")', async () => {
+    const { answer } = await ask(server, 'Why did the pressure drop to zero during a bench test?');
+    expect(answer).toMatch(/overtightened the gauge fitting until the thread split \[\d\]\. The pressure dropped to zero/);
   });
 
   it('does not open with a pronoun whose antecedent it left out', async () => {

@@ -25,9 +25,14 @@ export interface ChosenUnit extends PlacedUnit {
   titlePrefix: boolean;
 }
 
-/** A sentence that leans on the one before it: opens with a pronoun or a connective. */
+/** Shorter than this, a sentence inside a paragraph tells the outcome of the one before it ("The robot loses balance and falls."). */
+const MIN_STANDALONE_WORDS = 8;
+
+/** A sentence that leans on the one before it: opens with a pronoun or a connective, or is a short one inside a paragraph. */
 function leansOnPrevious(unit: PassageUnit): boolean {
-  return unit.kind === 'sentence' && (DANGLING_START.test(unit.text) || CONNECTIVE_START.test(unit.text));
+  if (unit.kind !== 'sentence') return false;
+  const short = !unit.opensParagraph && unit.text.split(/\s+/).length < MIN_STANDALONE_WORDS;
+  return short || DANGLING_START.test(unit.text) || CONNECTIVE_START.test(unit.text);
 }
 
 /**
