@@ -69,6 +69,8 @@ describe('PgvectorStore search over large tables', () => {
     return vector.map((value) => value / norm);
   };
   const DIMENSIONS = 16;
+  /** Building the graph of a large table on PGlite takes 10–35 s on two busy cores (CI runs test files side by side). */
+  const LARGE_BUILD_TIMEOUT_MS = 120_000;
 
   it('builds a denser graph for a large load and finds the true nearest passages through it', async () => {
     await withPgliteStore('large_collection', DIMENSIONS, async (store, db) => {
@@ -91,7 +93,7 @@ describe('PgvectorStore search over large tables', () => {
       }
       expect(found).toBeGreaterThanOrEqual(asked.length - 1);
     });
-  });
+  }, LARGE_BUILD_TIMEOUT_MS);
 
   it('searches a table stored by a version that had no search function', async () => {
     await withPgliteStore('older_collection', DIMENSIONS, async (store, db) => {
