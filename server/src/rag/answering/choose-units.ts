@@ -42,8 +42,6 @@ const CLOSE_UNITS = 10;
 /** Words a vague selection question is made of ("explain this in simpler terms"): they say how, not what. */
 const SELECTION_VERBS = new Set(contentTerms('explain clarify simplify simpler simple terms example examples elaborate detail details summarize summary rephrase plain english understand meaning passage selection paragraph text part show give'));
 
-export type { ChosenUnit } from './reading-order.js';
-
 interface Candidate {
   sourceIndex: number;
   unit: PassageUnit;
@@ -126,12 +124,16 @@ function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
   let words = 0;
   let sentences = 0;
   // A unit costs what it brings back with it too (see withAntecedents).
-  const broughtBack = (candidate: Candidate) => antecedentsOf(candidate, usable, (other) => chosen.includes(other));
-  const unitsOf = (candidate: Candidate) => (candidate.unit.kind === 'list' ? 2 : 1) + broughtBack(candidate).length;
-  const lengthOf = (candidate: Candidate) => [candidate, ...broughtBack(candidate)].reduce((sum, unit) => sum + Math.min(unit.words, 90), 0);
-  const take = (candidate: Candidate) => {
-    words += lengthOf(candidate);
-    sentences += unitsOf(candidate);
+  const costOf = (candidate: Candidate) => {
+    const broughtBack = antecedentsOf(candidate, usable, (other) => chosen.includes(other));
+    return {
+      words: [candidate, ...broughtBack].reduce((sum, unit) => sum + Math.min(unit.words, 90), 0),
+      sentences: (candidate.unit.kind === 'list' ? 2 : 1) + broughtBack.length,
+    };
+  };
+  const take = (candidate: Candidate, cost = costOf(candidate)) => {
+    words += cost.words;
+    sentences += cost.sentences;
     chosen.push(candidate);
   };
   take(lead);
@@ -146,10 +148,10 @@ function chooseFrom(input: ChoiceInput, aboutSelection: boolean): ChosenUnit[] {
   for (const candidate of ranked) {
     if (chosen.includes(candidate)) continue;
     if (sentences >= MAX_SENTENCES || candidate.score < floor) break;
-    const length = lengthOf(candidate);
-    if (words + length > MAX_ANSWER_WORDS || sentences + unitsOf(candidate) > MAX_SENTENCES) continue;
+    const cost = costOf(candidate);
+    if (words + cost.words > MAX_ANSWER_WORDS || sentences + cost.sentences > MAX_SENTENCES) continue;
     if (chosen.some((other) => repeats(other, candidate))) continue;
-    take(candidate);
+    take(candidate, cost);
   }
   return inAnswerOrder(withAntecedents(chosen, usable), lead);
 }

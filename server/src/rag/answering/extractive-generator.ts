@@ -2,7 +2,8 @@ import type { GenerationEvent, GenerationRequest, Generator, GroundingSource } f
 import { NO_USAGE } from './generator.js';
 import { readPassage, type PassageUnit } from './passage-units.js';
 import { readIntent, type QuestionIntent } from './question-intent.js';
-import { chooseUnits, isVagueSelectionQuestion, type ChosenUnit } from './choose-units.js';
+import { chooseUnits, isVagueSelectionQuestion } from './choose-units.js';
+import type { ChosenUnit } from './reading-order.js';
 import { SentenceScorer, type UnitCloseness } from './sentence-closeness.js';
 import type { Embedder } from '../../embed/embedder.js';
 
